@@ -1,0 +1,83 @@
+"""Settings: one frozen object read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+__all__ = ["PostgresSettings", "Settings", "SettingsError"]
+
+APPLICATION_NAME = "wushe"
+
+
+class SettingsError(ValueError):
+    """Raised when the environment describes an unusable configuration."""
+
+
+@dataclass(frozen=True, slots=True)
+class PostgresSettings:
+    """Where the production event store lives."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    dbname: str
+    schema: str = "public"
+
+    @classmethod
+    def from_url(cls, url: str) -> PostgresSettings:
+        """Parse ``postgresql://user:pass@host:port/db?schema=name``."""
+        parts = urlsplit(url)
+        if parts.scheme not in {"postgresql", "postgres"}:
+            raise SettingsError(f"not a postgresql:// URL: {url!r}")
+        schema = parse_qs(parts.query).get("schema", ["public"])[0]
+        if not schema.replace("_", "").isalnum():
+            raise SettingsError(f"schema must be letters, digits and '_': {schema!r}")
+        return cls(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 5432,
+            user=unquote(parts.username or "postgres"),
+            password=unquote(parts.password or ""),
+            dbname=(parts.path or "/").lstrip("/") or "postgres",
+            schema=schema,
+        )
+
+    def conninfo(self) -> str:
+        """A libpq connection string."""
+        return (
+            f"host={self.host} port={self.port} user={self.user} "
+            f"password={self.password} dbname={self.dbname}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable about a wushe process.
+
+    ``data_dir`` holds the embedded SQLite store; ``postgres`` is set when
+    ``WUSHE_DATABASE_URL`` names a PostgreSQL database, which then holds everything.
+    """
+
+    data_dir: Path
+    postgres: PostgresSettings | None = None
+    lock_timeout_seconds: int = 5
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Build the settings from ``environ`` (default: the process environment)."""
+        env = os.environ if environ is None else environ
+        url = env.get("WUSHE_DATABASE_URL", "").strip()
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise SettingsError("WUSHE_DATABASE_URL must be a postgresql:// URL")
+        return cls(
+            data_dir=Path(env.get("WUSHE_DATA_DIR", "var")).resolve(),
+            postgres=PostgresSettings.from_url(url) if url else None,
+        )
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The embedded event store's file."""
+        return self.data_dir / "wushe.sqlite3"

@@ -1,0 +1,163 @@
+"""The application: one event log for every aggregate, and the command path.
+
+Every command is ``load → aggregate method → save``. The aggregate method
+validates and raises before any event exists, so a rejected command appends
+nothing; the save is version-checked, so of two writers that loaded the same
+version exactly one wins and the other gets :class:`ConflictError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from uuid import UUID, uuid5
+
+import msgspec
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Environment, IntegrityError, Mapper
+
+from wushe.infra.eventstore import (
+    ALLOWED_PERSISTENCE_MODULES,
+    event_store_environment,
+    open_key_store,
+)
+from wushe.infra.mapper import MsgspecMapper
+from wushe.infra.settings import APPLICATION_NAME
+from wushe.platform.domain.errors import ConflictError, NotFoundError, StaleVersionError
+
+if TYPE_CHECKING:
+    from eventsourcing.utils import EnvType
+
+    from wushe.infra.keystore import KeyStore
+    from wushe.infra.settings import Settings
+
+__all__ = ["ID_NAMESPACE", "Recorded", "WusheApplication", "deterministic_id"]
+
+A = TypeVar("A", bound=Aggregate)
+
+# Namespace for deterministic ids (idempotent creation); never change it.
+ID_NAMESPACE = UUID("6f1d1f0e-5a2b-4c86-9c53-2b4f3f0b7a11")
+
+
+def deterministic_id(kind: str, key: str) -> UUID:
+    """The id an aggregate of ``kind`` created for ``key`` always gets."""
+    return uuid5(ID_NAMESPACE, f"{kind}:{key}")
+
+
+class Recorded(msgspec.Struct, frozen=True):
+    """What a command returns: the aggregate, its new version and the log position."""
+
+    id: UUID
+    version: int
+    position: int
+    created: bool = False
+
+
+class WusheApplication(Application[UUID]):
+    """The wushe event log and its command path."""
+
+    name = APPLICATION_NAME
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.keys: KeyStore = open_key_store(settings)
+        super().__init__(env=event_store_environment(settings))
+        module = type(self.factory).__module__
+        if module not in ALLOWED_PERSISTENCE_MODULES:  # pragma: no cover  (a guard)
+            msg = f"refusing to run on a non-durable event store: {module}"
+            raise RuntimeError(msg)
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        # Only the settings configure the store: a stray PERSISTENCE_MODULE or
+        # CIPHER_KEY in the process environment must not change where events go.
+        return Environment(name, dict(env or {}))
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return MsgspecMapper(self.keys)
+
+    def close(self) -> None:
+        """Close the event store and the key store."""
+        super().close()
+        self.keys.close()
+
+    # -- the command path -------------------------------------------------
+
+    def create(self, aggregate: Aggregate) -> Recorded:
+        """Record a new aggregate; if one with its id exists, return that one instead.
+
+        Ids are deterministic where creation must be idempotent, so a retried
+        creation finds the first and appends nothing.
+        """
+        try:
+            recordings = self.save(aggregate)
+        except IntegrityError:
+            existing = self.load(type(aggregate), aggregate.id)
+            return Recorded(existing.id, existing.version, self.log_position())
+        return Recorded(aggregate.id, aggregate.version, recordings[-1].notification.id,
+                        created=True)
+
+    def update(
+        self,
+        kind: type[A],
+        aggregate_id: UUID,
+        command: Callable[[A], Any],
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """Load, run ``command`` on the aggregate, and save what it recorded.
+
+        Raises:
+            NotFoundError: no aggregate of ``kind`` has this id.
+            StaleVersionError: ``expected_version`` is not the current version.
+            ConflictError: another writer saved first.
+            WusheError: the command itself was rejected (nothing is saved).
+        """
+        aggregate = self.load(kind, aggregate_id)
+        if expected_version is not None and aggregate.version != expected_version:
+            raise StaleVersionError(
+                "version.stale",
+                f"数据已被修改（当前版本 {aggregate.version}，你的版本 {expected_version}），请刷新后重试",
+                f"changed since you read it (now version {aggregate.version}, "
+                f"yours {expected_version}); reload and retry",
+            )
+        command(aggregate)
+        try:
+            recordings = self.save(aggregate)
+        except IntegrityError:
+            raise ConflictError(
+                "version.conflict", "另一位用户刚刚修改了这条数据，请刷新后重试",
+                "someone else changed this at the same moment; reload and retry",
+            ) from None
+        position = recordings[-1].notification.id if recordings else self.log_position()
+        return Recorded(aggregate.id, aggregate.version, position)
+
+    def load(self, kind: type[A], aggregate_id: UUID) -> A:
+        """The current state of an aggregate of ``kind``.
+
+        Raises:
+            NotFoundError: no aggregate of ``kind`` has this id.
+        """
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            aggregate = None
+        if not isinstance(aggregate, kind):
+            name = kind.__name__
+            raise NotFoundError(f"{name.lower()}.not_found", f"找不到该{name}记录",
+                                f"no {name} with id {aggregate_id}")
+        return cast("A", aggregate)
+
+    def log_position(self) -> int:
+        """The position of the newest event in the log (0 when empty)."""
+        return self.recorder.max_notification_id() or 0
+
+    def forget(self, kind: type[A], aggregate_id: UUID, command: Callable[[A], Any]) -> Recorded:
+        """Erase a person: record the erasure, then destroy their key (idempotent)."""
+        aggregate = self.load(kind, aggregate_id)
+        if getattr(aggregate, "status", None) == "forgotten":
+            recorded = Recorded(aggregate.id, aggregate.version, self.log_position())
+        else:
+            recorded = self.update(kind, aggregate_id, command)
+        self.keys.delete(aggregate_id)
+        return recorded
