@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
-from uuid import UUID
 
 from wushe.infra.mapper import MsgspecMapper
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from uuid import UUID
 
     from eventsourcing.domain import Aggregate, DomainEventProtocol
 
@@ -48,7 +48,8 @@ def replay(events: Sequence[DomainEventProtocol[UUID]], mapper: MsgspecMapper | 
     mapper = mapper or MsgspecMapper(MemoryKeyStore())
     aggregate: Any = None
     for event in events:
-        aggregate = mapper.to_domain_event(mapper.to_stored_event(event)).mutate(aggregate)
+        restored: Any = mapper.to_domain_event(mapper.to_stored_event(event))
+        aggregate = restored.mutate(aggregate)
     return aggregate
 
 

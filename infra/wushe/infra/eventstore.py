@@ -56,6 +56,5 @@ def open_key_store(settings: Settings) -> KeyStore:
 def _create_schema(settings: Settings) -> None:
     assert settings.postgres is not None  # noqa: S101
     with psycopg.connect(settings.postgres.conninfo(), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(settings.postgres.schema))
-        )
+        schema = sql.Identifier(settings.postgres.schema)
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(schema))

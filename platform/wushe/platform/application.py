@@ -8,14 +8,15 @@ version exactly one wins and the other gets :class:`ConflictError`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+import contextlib
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, uuid5
 
 import msgspec
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Environment, IntegrityError, Mapper
+from eventsourcing.persistence import IntegrityError, Mapper
+from eventsourcing.utils import Environment
 
 from wushe.infra.eventstore import (
     ALLOWED_PERSISTENCE_MODULES,
@@ -27,6 +28,8 @@ from wushe.infra.settings import APPLICATION_NAME
 from wushe.platform.domain.errors import ConflictError, NotFoundError, StaleVersionError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from eventsourcing.utils import EnvType
 
     from wushe.infra.keystore import KeyStore
@@ -117,7 +120,8 @@ class WusheApplication(Application[UUID]):
         if expected_version is not None and aggregate.version != expected_version:
             raise StaleVersionError(
                 "version.stale",
-                f"数据已被修改（当前版本 {aggregate.version}，你的版本 {expected_version}），请刷新后重试",
+                f"数据已被修改（当前版本 {aggregate.version}，"
+                f"你的版本 {expected_version}），请刷新后重试",
                 f"changed since you read it (now version {aggregate.version}, "
                 f"yours {expected_version}); reload and retry",
             )
@@ -138,15 +142,14 @@ class WusheApplication(Application[UUID]):
         Raises:
             NotFoundError: no aggregate of ``kind`` has this id.
         """
-        try:
+        aggregate: object = None
+        with contextlib.suppress(AggregateNotFoundError):
             aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            aggregate = None
         if not isinstance(aggregate, kind):
             name = kind.__name__
             raise NotFoundError(f"{name.lower()}.not_found", f"找不到该{name}记录",
                                 f"no {name} with id {aggregate_id}")
-        return cast("A", aggregate)
+        return aggregate
 
     def log_position(self) -> int:
         """The position of the newest event in the log (0 when empty)."""

@@ -16,6 +16,7 @@ __all__ = ["CHINA_TIME", "WorkingCalendar", "local_date"]
 # keeps the domain free of the tz database.
 CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
 _SATURDAY = 5
+MAX_DEADLINE_WORKING_DAYS = 365
 
 
 def local_date(moment: datetime) -> date:
@@ -39,8 +40,9 @@ class WorkingCalendar(msgspec.Struct, frozen=True):
 
     def add_working_days(self, start: date, days: int) -> date:
         """The date ``days`` working days after ``start`` (``start`` itself not counted)."""
-        require(0 <= days <= 365, "input.out_of_range", "工作日数必须在 0 到 365 之间",
-                "working days must be between 0 and 365", field="working_days")
+        require(0 <= days <= MAX_DEADLINE_WORKING_DAYS, "input.out_of_range",
+                "工作日数必须在 0 到 365 之间", "working days must be between 0 and 365",
+                field="working_days")
         day = start
         remaining = days
         while remaining:
@@ -50,7 +52,7 @@ class WorkingCalendar(msgspec.Struct, frozen=True):
         return day
 
     def working_days_between(self, start: date, end: date) -> int:
-        """Working days after ``start`` up to and including ``end`` (negative if ``end`` is earlier)."""
+        """Working days after ``start`` up to and including ``end`` (negative if earlier)."""
         if end < start:
             return -self.working_days_between(end, start)
         return sum(

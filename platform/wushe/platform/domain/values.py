@@ -25,6 +25,7 @@ __all__ = [
 # domain only checks the shape of a code, the application checks membership.
 CATEGORY_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
 SKILL_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{1,47}$")
+SUNDAY = 6
 
 
 def require_code(value: str, field: str, pattern: re.Pattern[str]) -> str:
@@ -68,8 +69,9 @@ class WeeklyWindow(msgspec.Struct, frozen=True, order=True):
 
     def validate(self) -> WeeklyWindow:
         """Return self, or raise if the window is malformed."""
-        require(0 <= self.weekday <= 6, "input.out_of_range", "星期必须在 0（周一）到 6（周日）之间",
-                "weekday must be 0 (Monday) to 6 (Sunday)", field="weekday")
+        require(0 <= self.weekday <= SUNDAY, "input.out_of_range",
+                "星期必须在 0（周一）到 6（周日）之间", "weekday must be 0 (Monday) to 6 (Sunday)",
+                field="weekday")
         require(self.start < self.end, "input.empty_window", "结束时间必须晚于开始时间",
                 "a window must end after it starts", field="end")
         return self
@@ -84,7 +86,8 @@ class TimeSpan(msgspec.Struct, frozen=True, order=True):
     def validate(self, field: str = "window") -> TimeSpan:
         """Return self, or raise if the span is malformed."""
         require(self.start.tzinfo is not None and self.end.tzinfo is not None,
-                "input.naive_datetime", "时间必须带时区", "times must carry a time zone", field=field)
+                "input.naive_datetime", "时间必须带时区", "times must carry a time zone",
+                field=field)
         require(self.start < self.end, "input.empty_window", "结束时间必须晚于开始时间",
                 "a time span must end after it starts", field=field)
         return self

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from itertools import pairwise
 from typing import ClassVar, Self
 from uuid import UUID
 
@@ -28,6 +29,7 @@ __all__ = [
 ]
 
 MAX_WEEKLY_HOURS = 60
+PHONE_DIGITS = (7, 12)
 
 
 class VolunteerStatus(StrEnum):
@@ -102,7 +104,7 @@ class Volunteer(Aggregate):
                 "consent time must carry a time zone", field="consented_at")
         _validate_profile(profile)
         require_range(weekly_hour_cap, "weekly_hour_cap", 1, MAX_WEEKLY_HOURS)
-        return cls(
+        return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
             id=id, community_id=community_id, name=profile.name.strip(),
             id_type=id_type, id_number=profile.id_number.strip(), phone=profile.phone.strip(),
             address=profile.address, health_notes=profile.health_notes,
@@ -173,7 +175,7 @@ class Volunteer(Aggregate):
         """Replace the weekly windows and the date exceptions."""
         self._require_not_forgotten("set_availability")
         ordered = tuple(sorted(w.validate() for w in windows))
-        for earlier, later in zip(ordered, ordered[1:], strict=False):
+        for earlier, later in pairwise(ordered):
             require(earlier.weekday != later.weekday or earlier.end <= later.start,
                     "volunteer.overlapping_windows", "可服务时段有重叠",
                     "availability windows overlap", field="windows")
@@ -258,5 +260,6 @@ def _validate_profile(profile: PersonalProfile) -> None:
 
 def _validate_phone(phone: str) -> None:
     digits = phone.strip().removeprefix("+86").replace("-", "").replace(" ", "")
-    require(digits.isdigit() and 7 <= len(digits) <= 12, "input.bad_phone",
+    low, high = PHONE_DIGITS
+    require(digits.isdigit() and low <= len(digits) <= high, "input.bad_phone",
             "电话号码格式不正确", "not a valid phone number", field="phone")

@@ -1,0 +1,1 @@
+"""The staffing optimiser: a problem in, a plan out (issue 4)."""
