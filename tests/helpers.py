@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID, uuid4
 
 from wushe.infra.mapper import MsgspecMapper
+from wushe.platform.domain.volunteer import IdType, PersonalProfile, Volunteer
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from uuid import UUID
 
     from eventsourcing.domain import Aggregate, DomainEventProtocol
 
@@ -56,3 +57,22 @@ def replay(events: Sequence[DomainEventProtocol[UUID]], mapper: MsgspecMapper | 
 def assert_replays_equal(aggregate: A, events: Sequence[DomainEventProtocol[UUID]]) -> None:
     """Replaying ``events`` (all of the aggregate's events) gives the aggregate's state."""
     assert state_of(replay(events)) == state_of(aggregate)
+
+
+def volunteer_profile(name: str = "林晓燕", id_number: str = "350102199003071234",
+                      phone: str = "13905912345", address: str | None = "鼓楼区东街 8 号",
+                      health_notes: str | None = "高血压，不宜久站") -> PersonalProfile:
+    """A realistic, distinctive real-name profile."""
+    return PersonalProfile(name=name, id_number=id_number, phone=phone, address=address,
+                           health_notes=health_notes)
+
+
+def new_volunteer(*, community_id: UUID | None = None, profile: PersonalProfile | None = None,
+                  volunteer_id: UUID | None = None) -> Volunteer:
+    """A registered volunteer with consent, ready to save."""
+    return Volunteer.register(
+        id=volunteer_id or uuid4(), community_id=community_id or uuid4(),
+        profile=profile or volunteer_profile(), id_type=IdType.RESIDENT_ID,
+        consent_version="2026-01", consented_at=MONDAY_9AM, home_grid="G01",
+        skills=("first_aid",),
+    )

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from psycopg.conninfo import make_conninfo
+
 __all__ = ["PostgresSettings", "Settings", "SettingsError"]
 
 APPLICATION_NAME = "wushe"
@@ -47,9 +49,9 @@ class PostgresSettings:
 
     def conninfo(self) -> str:
         """A libpq connection string."""
-        return (
-            f"host={self.host} port={self.port} user={self.user} "
-            f"password={self.password} dbname={self.dbname}"
+        return make_conninfo(
+            host=self.host, port=self.port, user=self.user,
+            password=self.password or None, dbname=self.dbname,
         )
 
 

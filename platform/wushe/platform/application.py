@@ -64,8 +64,9 @@ class WusheApplication(Application[UUID]):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        env = event_store_environment(settings)  # creates the data dir or schema
         self.keys: KeyStore = open_key_store(settings)
-        super().__init__(env=event_store_environment(settings))
+        super().__init__(env=env)
         module = type(self.factory).__module__
         if module not in ALLOWED_PERSISTENCE_MODULES:  # pragma: no cover  (a guard)
             msg = f"refusing to run on a non-durable event store: {module}"

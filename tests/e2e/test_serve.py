@@ -1,0 +1,70 @@
+"""``wushe serve`` as a real process on loopback, answered over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+WUSHE = os.path.join(os.path.dirname(sys.executable), "wushe")  # noqa: PTH118, PTH120
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "WUSHE_DATA_DIR": str(tmp_path / "data")}
+    env.pop("WUSHE_DATABASE_URL", None)
+    log = tmp_path / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603
+            [WUSHE, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{base}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None:
+                    pytest.fail(f"server exited: {log.read_text()}")
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_health_reports_the_embedded_store(server: str) -> None:
+    response = httpx.get(f"{server}/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "store": "sqlite", "log_position": 0,
+                               "version": "0.1.0"}
+
+
+def test_the_openapi_document_is_served(server: str) -> None:
+    document = httpx.get(f"{server}/schema/openapi.json").json()
+    assert document["info"]["title"].startswith("wushe")
+    assert "/health" in document["paths"]
+
+
+def test_unknown_paths_are_404_not_500(server: str) -> None:
+    assert httpx.get(f"{server}/no/such/page").status_code == 404
