@@ -150,7 +150,9 @@ class Organisation(Aggregate):
         self._registration_changed(registration=registration, registration_no=number)
 
     @event("RegistrationChanged", topic="wushe.organisation.registration_changed")
-    def _registration_changed(self, registration: Registration, registration_no: str | None) -> None:
+    def _registration_changed(
+        self, registration: Registration, registration_no: str | None
+    ) -> None:
         self.registration, self.registration_no = registration, registration_no
 
     def update_contact(self, contact_name: str, contact_phone: str) -> None:

@@ -1,0 +1,146 @@
+"""Event-log append rates beside the raw INSERT rate of the same database, same run.
+
+Single: one event per transaction (a command). Batched: BATCH events of one
+aggregate per transaction. Raw: rows of the same shape and size inserted with
+the plain driver, one per transaction and BATCH per transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import psycopg
+from psycopg import sql
+
+from tests.helpers import new_volunteer
+from wushe.infra.settings import PostgresSettings, Settings
+from wushe.platform.application import WusheApplication
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+BATCH = 100
+PAYLOAD = b'{"timestamp":"2026-11-30T01:00:00Z","hours":8}' + b" " * 60
+
+
+def _rate(count: int, run: Callable[[], None]) -> float:
+    started = time.perf_counter()
+    run()
+    return count / (time.perf_counter() - started)
+
+
+def app_rates(settings: Settings, singles: int, batches: int) -> tuple[float, float]:
+    """Events/s through the application: single-event saves, then batched saves."""
+    app = WusheApplication(settings)
+    try:
+        volunteer = new_volunteer()
+        app.save(volunteer)
+
+        def single() -> None:
+            for n in range(singles):
+                volunteer.set_weekly_hour_cap(1 + n % 40)
+                app.save(volunteer)
+
+        def batched() -> None:
+            for _ in range(batches):
+                for n in range(BATCH):
+                    volunteer.set_weekly_hour_cap(1 + n % 40)
+                app.save(volunteer)
+
+        return _rate(singles, single), _rate(batches * BATCH, batched)
+    finally:
+        app.close()
+
+
+def sqlite_raw_rates(path: Path, singles: int, batches: int) -> tuple[float, float]:
+    """Rows/s with sqlite3 in the store's own mode (WAL, explicit transactions)."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE raw (id TEXT, version INTEGER, topic TEXT, state BLOB, "
+               "PRIMARY KEY (id, version))")
+    ident = uuid.uuid4().hex
+    version = iter(range(1, 10**9))
+
+    def single() -> None:
+        for _ in range(singles):
+            db.execute("BEGIN")
+            db.execute("INSERT INTO raw VALUES (?,?,?,?)", (ident, next(version), "t", PAYLOAD))
+            db.execute("COMMIT")
+
+    def batched() -> None:
+        for _ in range(batches):
+            db.execute("BEGIN")
+            db.executemany("INSERT INTO raw VALUES (?,?,?,?)",
+                           [(ident, next(version), "t", PAYLOAD) for _ in range(BATCH)])
+            db.execute("COMMIT")
+
+    try:
+        return _rate(singles, single), _rate(batches * BATCH, batched)
+    finally:
+        db.close()
+
+
+def postgres_raw_rates(pg: PostgresSettings, singles: int, batches: int) -> tuple[float, float]:
+    """Rows/s with psycopg into a table shaped like the event table."""
+    table = sql.Identifier(pg.schema, "raw_events")
+    with psycopg.connect(pg.conninfo()) as conn:
+        conn.execute(sql.SQL(
+            "CREATE TABLE {} (id uuid, version int, topic text, state bytea, "
+            "notification_id bigserial, PRIMARY KEY (id, version))").format(table))
+        conn.commit()
+        insert = sql.SQL("INSERT INTO {} (id, version, topic, state) VALUES (%s,%s,%s,%s)"
+                         ).format(table)
+        ident = uuid.uuid4()
+        version = iter(range(1, 10**9))
+
+        def single() -> None:
+            for _ in range(singles):
+                with conn.transaction():
+                    conn.execute(insert, (ident, next(version), "t", PAYLOAD))
+
+        def batched() -> None:
+            for _ in range(batches):
+                with conn.transaction(), conn.cursor() as cursor:
+                    cursor.executemany(
+                        insert, [(ident, next(version), "t", PAYLOAD) for _ in range(BATCH)])
+
+        return _rate(singles, single), _rate(batches * BATCH, batched)
+
+
+def run(postgres_url: str, singles: int = 2000, batches: int = 50) -> list[str]:
+    """Measure both stores; return markdown table rows."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        app_single, app_batch = app_rates(Settings(data_dir=Path(tmp)), singles, batches)
+        raw_single, raw_batch = sqlite_raw_rates(Path(tmp) / "raw.sqlite3", singles, batches)
+    rows.append(_row("SQLite", app_single, raw_single, app_batch, raw_batch))
+    base = PostgresSettings.from_url(postgres_url)
+    schema = f"wushe_bench_{uuid.uuid4().hex[:8]}"
+    pg = PostgresSettings(base.host, base.port, base.user, base.password, base.dbname, schema)
+    try:
+        app_single, app_batch = app_rates(Settings(data_dir=Path(tempfile.gettempdir()),
+                                                   postgres=pg), singles, batches)
+        raw_single, raw_batch = postgres_raw_rates(pg, singles, batches)
+        rows.append(_row("PostgreSQL", app_single, raw_single, app_batch, raw_batch))
+    finally:
+        with psycopg.connect(base.conninfo(), autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
+                sql.Identifier(schema)))
+    return rows
+
+
+def _row(store: str, app_single: float, raw_single: float, app_batch: float,
+         raw_batch: float) -> str:
+    return (f"| {store} | {app_single:,.0f} | {raw_single:,.0f} | {app_single / raw_single:.2f} "
+            f"| {app_batch:,.0f} | {raw_batch:,.0f} | {app_batch / raw_batch:.2f} |")
+
+
+HEADER = (
+    "| store | single events/s | raw single INSERT/s | ratio | batched events/s "
+    f"(×{BATCH}) | raw batched rows/s | ratio |\n|---|---|---|---|---|---|---|"
+)
