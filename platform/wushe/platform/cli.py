@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 import uvicorn
+from rich.progress import MofNCompleteColumn, Progress
+
+from wushe.infra.settings import Settings
+from wushe.platform.application import WusheApplication
+from wushe.platform.demo import DemoSpec, load_demo
+from wushe.platform.domain.calendar import CHINA_TIME
 
 __all__ = ["main"]
 
@@ -22,3 +30,36 @@ def serve(host: str, port: int) -> None:
     click.echo(f"wushe serving on http://{host}:{port}  (OpenAPI: /schema)")
     uvicorn.run("wushe.platform.http.asgi:app", factory=True, host=host, port=port,
                 log_level="info")
+
+
+@main.command()
+@click.option("--seed", default=2026, show_default=True, help="Same seed, same district.")
+@click.option("--communities", default=3, show_default=True, type=click.IntRange(1, 300))
+@click.option("--volunteers", type=click.IntRange(0, 2_000_000), default=None,
+              help="Total volunteers (default: 10–20 % of each community's residents).")
+@click.option("--week-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Monday of the demo week (default: next week).")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the store already has events.")
+def demo(seed: int, communities: int, volunteers: int | None, week_of: datetime | None,
+         if_empty: bool) -> None:
+    """Load a realistic synthetic district through the ordinary commands."""
+    application = WusheApplication(Settings.from_env())
+    try:
+        if if_empty and application.log_position() > 0:
+            click.echo("The store already has data; demo not loaded again.")
+            return
+        monday = week_of.date() if week_of else None
+        spec = (DemoSpec(seed=seed, communities=communities, volunteers=volunteers,
+                         week_of=monday) if monday else
+                DemoSpec.for_next_week(datetime.now(CHINA_TIME).date(), seed=seed,
+                                       communities=communities, volunteers=volunteers))
+        if spec.week_of.weekday() != 0:
+            raise click.BadParameter("must be a Monday", param_hint="--week-of")
+        with Progress(*Progress.get_default_columns(), MofNCompleteColumn()) as bar:
+            task = bar.add_task("Loading demo district 载入示范社区", total=None)
+            summary = load_demo(application, spec,
+                                lambda done, total: bar.update(task, completed=done, total=total))
+        click.echo(f"Recorded {summary.events:,} events for {summary.aggregates:,} aggregates: "
+                   + ", ".join(f"{k} {v:,}" for k, v in sorted(summary.counts.items())))
+    finally:
+        application.close()

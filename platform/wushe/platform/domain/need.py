@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import ClassVar, Self
+from typing import ClassVar, Self, TypeVar
 from uuid import UUID
 
 import msgspec
@@ -29,7 +29,7 @@ from eventsourcing.domain import Aggregate, event
 
 from wushe.platform.domain.base import PersonalEvent
 from wushe.platform.domain.calendar import MAX_DEADLINE_WORKING_DAYS, WorkingCalendar, local_date
-from wushe.platform.domain.errors import DomainRuleError
+from wushe.platform.domain.errors import DomainRuleError, ValidationError
 from wushe.platform.domain.rules import require, require_range, require_state, require_text
 from wushe.platform.domain.values import (
     CATEGORY_PATTERN,
@@ -50,6 +50,8 @@ __all__ = [
     "Reply",
     "ReplyChannel",
 ]
+
+_E = TypeVar("_E", bound=StrEnum)
 
 # 8.6.3: "an objection to a reply is answered within one working day".
 OBJECTION_ANSWER_WORKING_DAYS = 1
@@ -185,12 +187,14 @@ class Need(Aggregate):
         _require_aware(at)
         return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
             id=id, community_id=community_id,
-            grid=require_text(grid, "grid", max_length=GRID_MAX), source=NeedSource(source),
+            grid=require_text(grid, "grid", max_length=GRID_MAX),
+            source=_member(NeedSource, source, "source"),
             category=require_code(category, "category", CATEGORY_PATTERN),
             title=require_text(title, "title", max_length=TITLE_MAX),
             details=require_text(details, "details", max_length=DETAILS_MAX),
-            urgency=Urgency(urgency),
-            vulnerable_groups=frozenset(VulnerableGroup(g) for g in vulnerable_groups),
+            urgency=_member(Urgency, urgency, "urgency"),
+            vulnerable_groups=frozenset(
+                _member(VulnerableGroup, g, "vulnerable_groups") for g in vulnerable_groups),
             resident_name=require_text(resident_name, "resident_name", max_length=NAME_MAX),
             resident_phone=_optional_phone(resident_phone),
             resident_address=_optional_text(resident_address, "resident_address", ADDRESS_MAX),
@@ -417,6 +421,7 @@ class Need(Aggregate):
         """Reply to the resident; overdue and refused items need an explanation (8.6.3)."""
         self._require(NeedStatus.CLOSED, NeedStatus.REFUSED, NeedStatus.REFERRED,
                       action="reply", at=at)
+        how = _member(ReplyChannel, channel, "channel")
         text = require_text(content, "content", max_length=DETAILS_MAX)
         why = _optional_text(_blank_to_none(explanation), "explanation", NOTE_MAX)
         if why is None and (self.closed_overdue or self.status is NeedStatus.REFUSED):
@@ -424,8 +429,8 @@ class Need(Aggregate):
                 "need.explanation_required", "超期办结或不予办理的事项，回复时须作出说明",
                 "a reply to an overdue or refused request must explain why", field="explanation",
             )
-        self._replied(reply=Reply(channel=ReplyChannel(channel), content=text, explanation=why,
-                                  public=public, at=at))
+        self._replied(reply=Reply(channel=how, content=text, explanation=why, public=public,
+                                  at=at))
 
     @event("Replied", topic="wushe.need.replied")
     def _replied(self, reply: Reply) -> None:
@@ -534,6 +539,16 @@ class Need(Aggregate):
         if self.deadline is None:  # pragma: no cover  (handling always sets one)
             raise DomainRuleError("need.no_deadline", "没有办理期限", "no deadline set")
         return self.deadline
+
+
+def _member(kind: type[_E], value: str, field: str) -> _E:
+    """``value`` as a member of ``kind``, or a validation error naming the field."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValidationError("input.bad_choice", f"{field} 取值无效：{value!r}",
+                              f"{field} is not one of {', '.join(kind)}: {value!r}",
+                              field=field) from None
 
 
 def _require_aware(at: datetime) -> None:
