@@ -159,9 +159,17 @@ class WusheApplication(Application[UUID]):
     def forget(self, kind: type[A], aggregate_id: UUID, command: Callable[[A], Any]) -> Recorded:
         """Erase a person: record the erasure, then destroy their key (idempotent)."""
         aggregate = self.load(kind, aggregate_id)
-        if getattr(aggregate, "status", None) == "forgotten":
+        if _is_forgotten(aggregate):
             recorded = Recorded(aggregate.id, aggregate.version, self.log_position())
         else:
             recorded = self.update(kind, aggregate_id, command)
         self.keys.delete(aggregate_id)
         return recorded
+
+
+def _is_forgotten(aggregate: object) -> bool:
+    # Person aggregates mark erasure either as a status or, where the lifecycle
+    # status must survive erasure (a Need), as a flag.
+    return getattr(aggregate, "forgotten", False) is True or (
+        getattr(aggregate, "status", None) == "forgotten"
+    )

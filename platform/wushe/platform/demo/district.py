@@ -198,9 +198,9 @@ def _staff(ctx: DemoContext, residents: int) -> None:
 _ORG_PLAN = (
     (OrganisationKind.RESIDENTS_COMMITTEE, 1, "居民委员会"),
     (OrganisationKind.PARTY_ORGANISATION, 1, "社区党委"),
-    (OrganisationKind.COMMUNITY_SOCIAL_ORGANISATION, 9, "志愿服务协会"),
+    (OrganisationKind.COMMUNITY_SOCIAL_ORGANISATION, 10, "志愿服务协会"),
     (OrganisationKind.SOCIAL_ORGANISATION, 2, "社会工作服务中心"),
-    (OrganisationKind.CO_BUILDING_UNIT, 4, "共建单位"),
+    (OrganisationKind.CO_BUILDING_UNIT, 3, "共建单位"),
     (OrganisationKind.CHARITY, 1, "慈善基金会"),
 )
 

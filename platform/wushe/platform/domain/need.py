@@ -40,6 +40,9 @@ from wushe.platform.domain.values import (
 
 __all__ = [
     "HOME_VISIT_GROUPS",
+    "MAX_SCORE",
+    "MIN_SCORE",
+    "OBJECTION_ANSWER_WORKING_DAYS",
     "Decision",
     "DecisionKind",
     "Extension",
