@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from wushe.platform.demo import DemoSpec, load_demo
 from wushe.platform.domain.community import Community
@@ -38,11 +39,11 @@ def test_the_demo_is_realistic(app: WusheApplication) -> None:
     assert summary.events == app.log_position()
     for notification in app.recorder.select_notifications(start=1, limit=10**6):
         if notification.topic == "wushe.community.founded":
-            community = app.load(Community, notification.originator_id)
+            community = app.load(Community, UUID(str(notification.originator_id)))
             sizes = [g.households for g in community.grids if not g.special]
             assert all(300 <= size <= 500 for size in sizes)
         if notification.topic == "wushe.team.formed":
-            assert app.load(VolunteerTeam, notification.originator_id).size >= 5
+            assert app.load(VolunteerTeam, UUID(str(notification.originator_id))).size >= 5
 
 
 def test_the_same_seed_gives_the_same_log(tmp_path: Path) -> None:

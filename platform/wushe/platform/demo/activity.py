@@ -60,11 +60,11 @@ def _receive(ctx: DemoContext, n: int) -> Need:
     )
 
 
-def _received(ctx: DemoContext, need: Need, at: datetime) -> None:
+def _received(_: DemoContext, need: Need, at: datetime) -> None:
     """Left waiting for the acceptance decision."""
 
 
-def _returned(ctx: DemoContext, need: Need, at: datetime) -> None:
+def _returned(_: DemoContext, need: Need, at: datetime) -> None:
     need.return_for_materials(("户口簿复印件", "身份证复印件"), by="窗口受理岗", at=at)
 
 
@@ -85,11 +85,12 @@ def _evaluated(ctx: DemoContext, need: Need, at: datetime) -> None:
     need.evaluate(ctx.rng.choice((4, 5, 5, 5, 3)), "服务很及时", at + timedelta(days=2))
 
 
-def _refused(ctx: DemoContext, need: Need, at: datetime) -> None:
-    need.refuse("不属于社区服务事项，已告知向区人社局申请", True, by="窗口受理岗", at=at)
+def _refused(_: DemoContext, need: Need, at: datetime) -> None:
+    need.refuse("不属于社区服务事项，已告知向区人社局申请", appeal_notice=True, by="窗口受理岗",
+                at=at)
 
 
-def _referred(ctx: DemoContext, need: Need, at: datetime) -> None:
+def _referred(_: DemoContext, need: Need, at: datetime) -> None:
     need.refer("社区社会组织：社工服务中心", "已与服务方确认并转交需求信息", by="窗口受理岗", at=at)
 
 
@@ -130,7 +131,8 @@ def _draft(ctx: DemoContext, n: int, category: str, title: str, *,
 def _shift(ctx: DemoContext, span: TimeSpan, skills: tuple[str, ...], low: int, high: int,
            *, home_visit: bool = False, team_only: bool = False) -> Shift:
     return Shift(shift_id=ctx.id("shift", span.start.isoformat(), ctx.rng.random()), span=span,
-                 grid=ctx.rng.choice(ctx.grids), place="社区服务站" if not home_visit else "居民家中",
+                 grid=ctx.rng.choice(ctx.grids),
+                 place="居民家中" if home_visit else "社区服务站",
                  required_skills=skills, min_headcount=low, max_headcount=high,
                  home_visit=home_visit, team_only=team_only,
                  resident_ref=f"R{ctx.rng.randrange(10**6):06d}" if home_visit else None)

@@ -40,6 +40,7 @@ SKILLS = ("first_aid", "elderly_care", "tutoring", "counselling", "legal_advice"
           "cooking", "haircut", "it_help", "rehabilitation", "nursing", "photography",
           "mediation", "sign_language", "event_hosting")
 SAVE_CHUNK = 250
+TEAM_NAMES = ("红色", "银龄", "青春", "巾帼", "邻里")
 GRID_HOUSEHOLDS = (300, 500)  # 8.7.1
 WORKERS_PER_10K = 18  # 6.1.2
 
@@ -267,11 +268,11 @@ def _teams(ctx: DemoContext) -> None:
     team_count = min(ctx.rng.randint(5, 12), len(pool) // 5)
     for n in range(team_count):
         members = [pool.pop() for _ in range(ctx.rng.randint(5, 12)) if pool]
-        if len(members) < 5:  # noqa: PLR2004  (6.2.3: a team has at least five)
+        if len(members) < 5:
             break
         team = VolunteerTeam.form(
             id=ctx.id("team", n), community_id=ctx.community.id,
-            name=f"{ctx.community.name}{('红色', '银龄', '青春', '巾帼', '邻里')[n % 5]}志愿服务队{n + 1}",
+            name=f"{ctx.community.name}{TEAM_NAMES[n % len(TEAM_NAMES)]}志愿服务队{n + 1}",
             leader_id=members[0].id, organisation_id=None,
             skills_focus=members[0].skills, home_grid=members[0].home_grid,
             at=ctx.now - timedelta(days=ctx.rng.randint(30, 300)),
