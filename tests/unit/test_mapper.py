@@ -72,9 +72,10 @@ def test_personal_fields_are_sealed_and_bound_to_their_aggregate() -> None:
     volunteer = new_volunteer()
     stored = codec.to_stored_event(volunteer.collect_events()[0])
     assert stored.state.count(SEALED_PREFIX.encode()) == 5  # name, id, phone, address, health
-    moved = StoredEvent(originator_id=uuid4(), originator_version=1, topic=stored.topic,
+    other = uuid4()
+    moved = StoredEvent(originator_id=other, originator_version=1, topic=stored.topic,
                         state=stored.state)
-    keys.keys[moved.originator_id] = keys.get_or_create(volunteer.id)  # same key, other id
+    keys.keys[other] = keys.get_or_create(volunteer.id)  # same key, other id
     with pytest.raises(ValueError, match="fails authentication"):
         codec.to_domain_event(moved)
 
