@@ -15,12 +15,14 @@ def main() -> None:
         "WUSHE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke test")
     args = parser.parse_args()
-    singles, batches = (200, 5) if args.quick else (3000, 60)
+    singles, batches, rounds = (200, 5, 1) if args.quick else (2000, 50, 3)
     print(f"# wushe benchmarks — {platform.python_implementation()} "
           f"{platform.python_version()}, {os.cpu_count()} cores\n")
     print("## Event log appends (issue 2)\n")
     print(eventlog.HEADER)
-    for row in eventlog.run(args.postgres_url, singles, batches):
+    print(f"\nMedian of {rounds} interleaved rounds; {singles} single appends, "
+          f"{batches} batches of {eventlog.BATCH}.\n")
+    for row in eventlog.run(args.postgres_url, singles, batches, rounds):
         print(row, flush=True)
 
 

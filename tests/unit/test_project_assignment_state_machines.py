@@ -67,6 +67,8 @@ _CONFIRMED_PLAN = (ProjectStatus.PUBLISHED, ProjectStatus.STAFFED, ProjectStatus
                    ProjectStatus.COMPLETED, ProjectStatus.SUMMARISED)
 _STAFFING_DONE = _CONFIRMED_PLAN[1:]
 PROJECT_SPAN = TimeSpan(MONDAY_9AM, MONDAY_9AM + 10 * 24 * HOUR)
+
+
 @st.composite
 def good_shifts(draw: st.DrawFn) -> Shift:
     """Shifts that fit any project of the machine (inside PROJECT_SPAN, no team needed)."""

@@ -6,6 +6,7 @@ contact. PIPL: identity and contact details are personal data, held encrypted.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
 from itertools import pairwise
@@ -30,6 +31,12 @@ __all__ = [
 
 MAX_WEEKLY_HOURS = 60
 PHONE_DIGITS = (7, 12)
+# GB 11643-1999 citizen identity number: 17 digits and a check character, the
+# weighted digit sum modulo 11 indexing the check characters.
+RESIDENT_ID_PATTERN = re.compile(r"[0-9]{17}[0-9X]")
+RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+RESIDENT_ID_CHECK = "10X98765432"
+RESIDENT_ID_MODULUS = 11
 
 
 class VolunteerStatus(StrEnum):
@@ -99,14 +106,15 @@ class Volunteer(Aggregate):
         weekly_hour_cap: int = 8,
     ) -> Self:
         """Register a volunteer who has consented to the processing of their data."""
-        require_text(consent_version, "consent_version", max_length=40)
+        consent_version = require_text(consent_version, "consent_version", max_length=40)
         require(consented_at.tzinfo is not None, "input.naive_datetime", "同意时间必须带时区",
                 "consent time must carry a time zone", field="consented_at")
         _validate_profile(profile)
+        id_number = _validate_id_number(profile.id_number, id_type)
         require_range(weekly_hour_cap, "weekly_hour_cap", 1, MAX_WEEKLY_HOURS)
         return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
             id=id, community_id=community_id, name=profile.name.strip(),
-            id_type=id_type, id_number=profile.id_number.strip(), phone=profile.phone.strip(),
+            id_type=id_type, id_number=id_number, phone=profile.phone.strip(),
             address=profile.address, health_notes=profile.health_notes,
             consent_version=consent_version, consented_at=consented_at,
             home_grid=require_text(home_grid, "home_grid", max_length=40),
@@ -137,6 +145,7 @@ class Volunteer(Aggregate):
         """Change phone and address."""
         self._require_not_forgotten("update_contact")
         _validate_phone(phone)
+        _validate_address(address)
         self._contact_updated(phone=phone.strip(), address=address)
 
     @event("ContactUpdated", topic="wushe.volunteer.contact_updated")
@@ -174,18 +183,12 @@ class Volunteer(Aggregate):
     ) -> None:
         """Replace the weekly windows and the date exceptions."""
         self._require_not_forgotten("set_availability")
-        ordered = tuple(sorted(w.validate() for w in windows))
-        for earlier, later in pairwise(ordered):
-            require(earlier.weekday != later.weekday or earlier.end <= later.start,
-                    "volunteer.overlapping_windows", "可服务时段有重叠",
-                    "availability windows overlap", field="windows")
+        ordered = _ordered_windows(windows, "windows")
         days = [e.day for e in exceptions]
         require(len(days) == len(set(days)), "volunteer.duplicate_exception",
                 "同一日期只能有一条例外", "one exception per date", field="exceptions")
-        for exception in exceptions:
-            for window in exception.windows:
-                window.validate()
-        self._availability_set(windows=ordered, exceptions=tuple(sorted(exceptions, key=_day)))
+        checked = tuple(sorted((_validate_exception(e) for e in exceptions), key=_day))
+        self._availability_set(windows=ordered, exceptions=checked)
 
     @event("AvailabilitySet", topic="wushe.volunteer.availability_set")
     def _availability_set(
@@ -248,12 +251,48 @@ def _day(exception: AvailabilityException) -> date:
     return exception.day
 
 
+def _ordered_windows(windows: tuple[WeeklyWindow, ...], field: str) -> tuple[WeeklyWindow, ...]:
+    ordered = tuple(sorted(w.validate() for w in windows))
+    for earlier, later in pairwise(ordered):
+        require(earlier.weekday != later.weekday or earlier.end <= later.start,
+                "volunteer.overlapping_windows", "可服务时段有重叠",
+                "availability windows overlap", field=field)
+    return ordered
+
+
+def _validate_exception(exception: AvailabilityException) -> AvailabilityException:
+    require(exception.available or not exception.windows, "volunteer.contradictory_exception",
+            "不可服务的日期不能再列出可服务时段", "an unavailable day cannot list windows",
+            field="exceptions")
+    windows = _ordered_windows(exception.windows, "exceptions")
+    return msgspec.structs.replace(exception, windows=windows)
+
+
+def _validate_id_number(id_number: str, id_type: IdType) -> str:
+    number = require_text(id_number, "id_number", max_length=30)
+    if id_type == IdType.RESIDENT_ID:
+        number = number.upper()
+        require(_is_resident_id(number), "volunteer.bad_id_number", "居民身份证号码不正确",
+                "not a valid resident ID number", field="id_number")
+    return number
+
+
+def _is_resident_id(number: str) -> bool:
+    if not RESIDENT_ID_PATTERN.fullmatch(number):
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:-1], RESIDENT_ID_WEIGHTS, strict=True))
+    return number[-1] == RESIDENT_ID_CHECK[total % RESIDENT_ID_MODULUS]
+
+
+def _validate_address(address: str | None) -> None:
+    if address is not None:
+        require_text(address, "address", max_length=200)
+
+
 def _validate_profile(profile: PersonalProfile) -> None:
     require_text(profile.name, "name", max_length=50)
-    require_text(profile.id_number, "id_number", max_length=30)
     _validate_phone(profile.phone)
-    if profile.address is not None:
-        require_text(profile.address, "address", max_length=200)
+    _validate_address(profile.address)
     if profile.health_notes is not None:
         require_text(profile.health_notes, "health_notes", max_length=1000)
 
