@@ -16,8 +16,14 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from wushe.platform.domain.errors import DomainRuleError
-from wushe.platform.domain.rules import require, require_range, require_state, require_text
+from wushe.platform.domain.rules import (
+    require,
+    require_aware,
+    require_range,
+    require_rule,
+    require_state,
+    require_text,
+)
 from wushe.platform.domain.values import TimeSpan
 
 __all__ = [
@@ -89,14 +95,14 @@ class Assignment(Aggregate):
     ) -> Self:
         """Offer the shift to a volunteer; the offer must be answered before ``expires_at``."""
         span.validate("span")
-        _require_aware(at, "at")
-        _require_aware(expires_at, "expires_at")
-        _rule(at < expires_at, "assignment.expiry_not_after_proposal",
-              "答复期限必须晚于派单时间", "the offer must expire after it is made",
-              field="expires_at")
-        _rule(expires_at <= span.start, "assignment.expiry_after_shift_start",
-              "答复期限不能晚于班次开始", "the offer must expire by the time the shift starts",
-              field="expires_at")
+        require_aware(at, "at")
+        require_aware(expires_at, "expires_at")
+        require_rule(at < expires_at, "assignment.expiry_not_after_proposal",
+                     "答复期限必须晚于派单时间", "the offer must expire after it is made",
+                     field="expires_at")
+        require_rule(expires_at <= span.start, "assignment.expiry_after_shift_start",
+                     "答复期限不能晚于班次开始",
+                     "the offer must expire by the time the shift starts", field="expires_at")
         return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
             id=id, project_id=project_id, shift_id=shift_id, volunteer_id=volunteer_id,
             team_id=team_id, span=span, staffing_run_id=staffing_run_id,
@@ -134,8 +140,8 @@ class Assignment(Aggregate):
         """The volunteer takes the shift (before the offer expires)."""
         require_state(self.status, (AssignmentStatus.PROPOSED,), "accept")
         self._require_time(at)
-        _rule(at < self.expires_at, "assignment.offer_expired", "派单已过答复期限",
-              "the offer has expired", field="at")
+        require_rule(at < self.expires_at, "assignment.offer_expired", "派单已过答复期限",
+                     "the offer has expired", field="at")
         self._accepted(at=at)
 
     @event("Accepted", topic="wushe.assignment.accepted")
@@ -159,8 +165,8 @@ class Assignment(Aggregate):
         """Close an offer nobody answered in time."""
         require_state(self.status, (AssignmentStatus.PROPOSED,), "expire")
         self._require_time(at)
-        _rule(at >= self.expires_at, "assignment.not_yet_expired", "尚未到答复期限",
-              "the offer has not expired yet", field="at")
+        require_rule(at >= self.expires_at, "assignment.not_yet_expired", "尚未到答复期限",
+                     "the offer has not expired yet", field="at")
         self._expired(at=at)
 
     @event("Expired", topic="wushe.assignment.expired")
@@ -187,8 +193,8 @@ class Assignment(Aggregate):
         """The volunteer accepted but did not come (only once the shift has started)."""
         require_state(self.status, (AssignmentStatus.ACCEPTED,), "mark_no_show")
         self._require_time(at)
-        _rule(at >= self.span.start, "assignment.shift_not_started", "班次尚未开始",
-              "the shift has not started yet", field="at")
+        require_rule(at >= self.span.start, "assignment.shift_not_started", "班次尚未开始",
+                     "the shift has not started yet", field="at")
         self._marked_no_show(at=at)
 
     @event("MarkedNoShow", topic="wushe.assignment.marked_no_show")
@@ -203,10 +209,10 @@ class Assignment(Aggregate):
         require(early_allowance >= timedelta(0), "input.out_of_range",
                 "提前签到时限不能为负", "the early allowance must not be negative",
                 field="early_allowance")
-        _rule(at >= self.span.start - early_allowance, "assignment.check_in_too_early",
-              "签到过早", "too early to check in for this shift", field="at")
-        _rule(at < self.span.end, "assignment.shift_over", "班次已结束",
-              "the shift is already over", field="at")
+        require_rule(at >= self.span.start - early_allowance, "assignment.check_in_too_early",
+                     "签到过早", "too early to check in for this shift", field="at")
+        require_rule(at < self.span.end, "assignment.shift_over", "班次已结束",
+                     "the shift is already over", field="at")
         self._checked_in(at=at)
 
     @event("CheckedIn", topic="wushe.assignment.checked_in")
@@ -218,9 +224,9 @@ class Assignment(Aggregate):
         """The volunteer leaves; service and credited minutes are computed and recorded."""
         require_state(self.status, (AssignmentStatus.CHECKED_IN,), "check_out")
         checked_in_at = self._checked_in_time()
-        _require_aware(at, "at")
-        _rule(at > checked_in_at, "assignment.check_out_before_check_in",
-              "签退时间必须晚于签到时间", "check-out must come after check-in", field="at")
+        require_aware(at, "at")
+        require_rule(at > checked_in_at, "assignment.check_out_before_check_in",
+                     "签退时间必须晚于签到时间", "check-out must come after check-in", field="at")
         self._require_time(at)
         require_range(rounding_minutes, "rounding_minutes", 1, MAX_ROUNDING_MINUTES)
         service = int((at - checked_in_at).total_seconds() // 60)
@@ -248,12 +254,13 @@ class Assignment(Aggregate):
         computed = self._credited()
         credited = computed if credited_minutes is None else credited_minutes
         require_range(credited, "credited_minutes", 0, MAX_CREDITED_MINUTES)
-        _rule(credited <= self._service(), "assignment.credit_exceeds_service",
-              "认定时长不能超过实际服务时长（如有异议请走申诉）",
-              "credited time cannot exceed the service time (raise a dispute instead)",
-              field="credited_minutes")
-        _rule(credited == computed or reason is not None, "assignment.correction_needs_reason",
-              "更正时长必须说明理由", "a correction needs a reason", field="reason")
+        require_rule(credited <= self._service(), "assignment.credit_exceeds_service",
+                     "认定时长不能超过实际服务时长（如有异议请走申诉）",
+                     "credited time cannot exceed the service time (raise a dispute instead)",
+                     field="credited_minutes")
+        require_rule(credited == computed or reason is not None,
+                     "assignment.correction_needs_reason", "更正时长必须说明理由",
+                     "a correction needs a reason", field="reason")
         self._hours_confirmed(
             by=by, at=at, credited_minutes=credited,
             reason=None if reason is None else require_text(reason, "reason",
@@ -309,9 +316,9 @@ class Assignment(Aggregate):
     # -- helpers ----------------------------------------------------------------
 
     def _require_time(self, at: datetime) -> None:
-        _require_aware(at, "at")
-        _rule(at >= self.last_at, "assignment.time_goes_backwards", "时间早于上一次操作",
-              "this time is earlier than the assignment's last recorded time", field="at")
+        require_aware(at, "at")
+        require_rule(at >= self.last_at, "assignment.time_goes_backwards", "时间早于上一次操作",
+                     "this time is earlier than the assignment's last recorded time", field="at")
 
     def _checked_in_time(self) -> datetime:
         if self.checked_in_at is None:  # pragma: no cover  (set by every path to CHECKED_IN)
@@ -328,12 +335,3 @@ class Assignment(Aggregate):
             raise AssertionError("checked out without credited minutes")
         return self.credited_minutes
 
-
-def _rule(condition: bool, code: str, zh: str, en: str, *, field: str | None = None) -> None:
-    if not condition:
-        raise DomainRuleError(code, zh, en, field=field)
-
-
-def _require_aware(moment: datetime, field: str) -> None:
-    require(moment.tzinfo is not None, "input.naive_datetime", "时间必须带时区",
-            "a time must carry its time zone", field=field)

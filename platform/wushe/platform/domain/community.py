@@ -23,7 +23,7 @@ import msgspec
 from eventsourcing.domain import Aggregate, event
 
 from wushe.platform.domain.errors import DomainRuleError
-from wushe.platform.domain.rules import require, require_range, require_text
+from wushe.platform.domain.rules import require, require_aware, require_range, require_text
 
 __all__ = ["COMMUNITY_CODE_PATTERN", "Community", "Grid", "Venue"]
 
@@ -89,7 +89,7 @@ class Community(Aggregate):
                 "社区代码应为 9 位或 12 位数字", "a community code is 9 or 12 digits",
                 field="code")
         _require_population(permanent_population, households)
-        _require_aware(at)
+        require_aware(at)
         return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
             id=id, code=code.strip(), name=require_text(name, "name", max_length=100),
             district=require_text(district, "district", max_length=100),
@@ -214,8 +214,3 @@ def _clean_grid(grid: Grid) -> Grid:
 def _require_population(permanent_population: int, households: int) -> None:
     require_range(permanent_population, "permanent_population", 0, MAX_POPULATION)
     require_range(households, "households", 0, MAX_HOUSEHOLDS)
-
-
-def _require_aware(at: datetime) -> None:
-    require(at.tzinfo is not None, "input.naive_datetime", "时间必须带时区",
-            "a time must carry its time zone", field="at")

@@ -30,7 +30,14 @@ from eventsourcing.domain import Aggregate, event
 from wushe.platform.domain.base import PersonalEvent
 from wushe.platform.domain.calendar import MAX_DEADLINE_WORKING_DAYS, WorkingCalendar, local_date
 from wushe.platform.domain.errors import DomainRuleError, ValidationError
-from wushe.platform.domain.rules import require, require_range, require_state, require_text
+from wushe.platform.domain.rules import (
+    require,
+    require_aware,
+    require_phone,
+    require_range,
+    require_state,
+    require_text,
+)
 from wushe.platform.domain.values import (
     CATEGORY_PATTERN,
     Urgency,
@@ -63,7 +70,6 @@ MIN_SCORE, MAX_SCORE = 1, 5
 # Text limits: storage hygiene, not rules of the standard.
 GRID_MAX, STAFF_MAX, NAME_MAX, TITLE_MAX = 40, 50, 50, 100
 ITEM_MAX, ADDRESS_MAX, NOTE_MAX, DETAILS_MAX = 200, 200, 1000, 2000
-PHONE_DIGITS = (7, 12)
 # A deadline is the instant 24:00 China time ends its last day; one day earlier
 # is still on that day.
 _ONE_DAY = timedelta(days=1)
@@ -187,7 +193,7 @@ class Need(Aggregate):
         at: datetime,
     ) -> Self:
         """Register a request as received (登记), before the acceptance decision."""
-        _require_aware(at)
+        require_aware(at)
         return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
             id=id, community_id=community_id,
             grid=require_text(grid, "grid", max_length=GRID_MAX),
@@ -529,7 +535,7 @@ class Need(Aggregate):
 
     def _require(self, *allowed: NeedStatus, action: str, at: datetime) -> None:
         require_state(self.status, allowed, action)
-        _require_aware(at)
+        require_aware(at)
         if at < self.last_at:
             raise DomainRuleError(
                 "need.time_goes_backwards", f"时间不能早于上一次记录的时间（{self.last_at}）",
@@ -554,10 +560,6 @@ def _member(kind: type[_E], value: str, field: str) -> _E:
                               field=field) from None
 
 
-def _require_aware(at: datetime) -> None:
-    require(at.tzinfo is not None, "input.naive_datetime", "时间必须带时区",
-            "a time must carry its time zone", field="at")
-
 
 def _staff(value: str, field: str) -> str:
     return require_text(value, field, max_length=STAFF_MAX)
@@ -572,13 +574,7 @@ def _blank_to_none(value: str | None) -> str | None:
 
 
 def _optional_phone(phone: str | None) -> str | None:
-    if phone is None:
-        return None
-    digits = phone.strip().removeprefix("+86").replace("-", "").replace(" ", "")
-    low, high = PHONE_DIGITS
-    require(digits.isdigit() and low <= len(digits) <= high, "input.bad_phone",
-            "电话号码格式不正确", "not a valid phone number", field="resident_phone")
-    return phone.strip()
+    return None if phone is None else require_phone(phone, "resident_phone")
 
 
 def _missing_list(missing: tuple[str, ...]) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from eventsourcing.domain import Aggregate, event
 
 from wushe.platform.domain.base import PersonalEvent
 from wushe.platform.domain.errors import DomainRuleError
-from wushe.platform.domain.rules import require, require_state, require_text
+from wushe.platform.domain.rules import require, require_phone, require_state, require_text
 
 __all__ = [
     "AGREEMENT_KINDS",
@@ -34,7 +34,6 @@ __all__ = [
     "Registration",
 ]
 
-PHONE_DIGITS = (7, 12)  # as for volunteers: landlines with area code, mobiles
 MAX_SHARES = 50
 
 
@@ -117,7 +116,7 @@ class Organisation(Aggregate):
             kind=kind, registration=registration,
             registration_no=_clean_registration_no(registration, registration_no),
             contact_name=require_text(contact_name, "contact_name", max_length=50),
-            contact_phone=_clean_phone(contact_phone), registered_at=at,
+            contact_phone=require_phone(contact_phone, "contact_phone"), registered_at=at,
         )
 
     @event("Registered", topic="wushe.organisation.registered")
@@ -160,7 +159,7 @@ class Organisation(Aggregate):
         require_state(self.status, (OrganisationStatus.ACTIVE,), "update_contact")
         self._contact_updated(
             contact_name=require_text(contact_name, "contact_name", max_length=50),
-            contact_phone=_clean_phone(contact_phone),
+            contact_phone=require_phone(contact_phone, "contact_phone"),
         )
 
     @event("ContactUpdated", topic="wushe.organisation.contact_updated")
@@ -285,12 +284,3 @@ def _clean_shares(shares: tuple[str, ...], field: str) -> tuple[str, ...]:
     require(len(shares) <= MAX_SHARES, "input.too_many", f"最多 {MAX_SHARES} 项",
             f"at most {MAX_SHARES} items", field=field)
     return tuple(dict.fromkeys(require_text(s, field, max_length=200) for s in shares))
-
-
-def _clean_phone(phone: str) -> str:
-    text = phone.strip()
-    digits = text.removeprefix("+86").replace("-", "").replace(" ", "")
-    low, high = PHONE_DIGITS
-    require(digits.isdigit() and low <= len(digits) <= high, "input.bad_phone",
-            "电话号码格式不正确", "not a valid phone number", field="contact_phone")
-    return text

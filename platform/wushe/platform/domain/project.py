@@ -19,7 +19,14 @@ import msgspec
 from eventsourcing.domain import Aggregate, event
 
 from wushe.platform.domain.errors import DomainRuleError
-from wushe.platform.domain.rules import require, require_range, require_state, require_text
+from wushe.platform.domain.rules import (
+    require,
+    require_aware,
+    require_range,
+    require_rule,
+    require_state,
+    require_text,
+)
 from wushe.platform.domain.values import (
     CATEGORY_PATTERN,
     SKILL_PATTERN,
@@ -141,11 +148,11 @@ class ServiceProject(Aggregate):
         span: TimeSpan | None = None,
     ) -> Self:
         """Start planning a project."""
-        _require_aware(at)
-        _rule(not government_purchased or undertaking_organisation_id is not None,
-              "project.undertaker_required", "政府购买服务项目必须指定承接组织",
-              "a government-purchased project needs an undertaking organisation",
-              field="undertaking_organisation_id")
+        require_aware(at)
+        require_rule(not government_purchased or undertaking_organisation_id is not None,
+                     "project.undertaker_required", "政府购买服务项目必须指定承接组织",
+                     "a government-purchased project needs an undertaking organisation",
+                     field="undertaking_organisation_id")
         return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
             id=id, community_id=community_id,
             category=require_code(category, "category", CATEGORY_PATTERN),
@@ -224,8 +231,8 @@ class ServiceProject(Aggregate):
     def serve_need(self, need_id: UUID) -> None:
         """Record that the project serves a need from the needs list."""
         require_state(self.status, _OPEN, "serve_need")
-        _rule(need_id not in self.needs, "project.need_already_served", "该需求已关联本项目",
-              "the project already serves this need", field="need_id")
+        require_rule(need_id not in self.needs, "project.need_already_served", "该需求已关联本项目",
+                     "the project already serves this need", field="need_id")
         self._need_served(need_id=need_id)
 
     @event("NeedServed", topic="wushe.service_project.need_served")
@@ -235,8 +242,8 @@ class ServiceProject(Aggregate):
     def unserve_need(self, need_id: UUID) -> None:
         """Remove a need the project no longer serves."""
         require_state(self.status, _OPEN, "unserve_need")
-        _rule(need_id in self.needs, "project.need_not_served", "该需求未关联本项目",
-              "the project does not serve this need", field="need_id")
+        require_rule(need_id in self.needs, "project.need_not_served", "该需求未关联本项目",
+                     "the project does not serve this need", field="need_id")
         self._need_unserved(need_id=need_id)
 
     @event("NeedUnserved", topic="wushe.service_project.need_unserved")
@@ -248,9 +255,9 @@ class ServiceProject(Aggregate):
         require_state(self.status, _OPEN, "reserve_resource")
         require(quantity >= 1, "input.out_of_range", "数量必须为正数",
                 "quantity must be positive", field="quantity")
-        _rule(all(r.allocation_id != allocation_id for r in self.reservations),
-              "project.duplicate_allocation", "该资源分配已登记",
-              "this allocation is already recorded", field="allocation_id")
+        require_rule(all(r.allocation_id != allocation_id for r in self.reservations),
+                     "project.duplicate_allocation", "该资源分配已登记",
+                     "this allocation is already recorded", field="allocation_id")
         self._resource_reserved(
             reservation=ResourceReservation(allocation_id, offer_id, quantity)
         )
@@ -262,9 +269,9 @@ class ServiceProject(Aggregate):
     def release_resource(self, allocation_id: UUID) -> None:
         """Record that an allocated resource was given back."""
         require_state(self.status, (*_OPEN, ProjectStatus.CANCELLED), "release_resource")
-        _rule(any(r.allocation_id == allocation_id for r in self.reservations),
-              "project.unknown_allocation", "本项目没有该资源分配",
-              "no such allocation on this project", field="allocation_id")
+        require_rule(any(r.allocation_id == allocation_id for r in self.reservations),
+                     "project.unknown_allocation", "本项目没有该资源分配",
+                     "no such allocation on this project", field="allocation_id")
         self._resource_released(allocation_id=allocation_id)
 
     @event("ResourceReleased", topic="wushe.service_project.resource_released")
@@ -278,8 +285,8 @@ class ServiceProject(Aggregate):
     def add_shift(self, shift: Shift) -> None:
         """Add a shift; allowed until staffing is complete."""
         require_state(self.status, _PLANNING, "add_shift")
-        _rule(self._shift(shift.shift_id) is None, "project.duplicate_shift", "班次编号重复",
-              "a shift with this id already exists", field="shift_id")
+        require_rule(self._shift(shift.shift_id) is None, "project.duplicate_shift", "班次编号重复",
+                     "a shift with this id already exists", field="shift_id")
         self._shift_added(shift=self._validated(shift))
 
     @event("ShiftAdded", topic="wushe.service_project.shift_added")
@@ -300,9 +307,9 @@ class ServiceProject(Aggregate):
         """Remove a shift; a published project keeps at least one."""
         require_state(self.status, _PLANNING, "remove_shift")
         self._require_shift(shift_id)
-        _rule(self.status is ProjectStatus.DRAFT or len(self.shifts) > 1,
-              "project.last_shift", "已发布的项目至少保留一个班次",
-              "a published project keeps at least one shift", field="shift_id")
+        require_rule(self.status is ProjectStatus.DRAFT or len(self.shifts) > 1,
+                     "project.last_shift", "已发布的项目至少保留一个班次",
+                     "a published project keeps at least one shift", field="shift_id")
         self._shift_removed(shift_id=shift_id)
 
     @event("ShiftRemoved", topic="wushe.service_project.shift_removed")
@@ -316,8 +323,8 @@ class ServiceProject(Aggregate):
         require_state(self.status, (ProjectStatus.DRAFT,), "publish")
         self._require_time(at)
         _require_safety_measures(() if self.plan is None else self.plan.safety_measures)
-        _rule(bool(self.shifts), "project.no_shifts", "项目至少需要一个班次",
-              "a project needs at least one shift to be published")
+        require_rule(bool(self.shifts), "project.no_shifts", "项目至少需要一个班次",
+                     "a project needs at least one shift to be published")
         self._published(at=at)
 
     @event("Published", topic="wushe.service_project.published")
@@ -328,10 +335,10 @@ class ServiceProject(Aggregate):
     def assign_team(self, team_id: UUID) -> None:
         """Give the project to a volunteer team (only projects that require one)."""
         require_state(self.status, _PLANNING, "assign_team")
-        _rule(self.requires_team, "project.team_not_required", "本项目不需要志愿服务队伍",
-              "this project does not take a volunteer team", field="team_id")
-        _rule(team_id != self.team_id, "project.team_already_assigned", "该队伍已指派",
-              "this team is already assigned", field="team_id")
+        require_rule(self.requires_team, "project.team_not_required", "本项目不需要志愿服务队伍",
+                     "this project does not take a volunteer team", field="team_id")
+        require_rule(team_id != self.team_id, "project.team_already_assigned", "该队伍已指派",
+                     "this team is already assigned", field="team_id")
         self._team_assigned(team_id=team_id)
 
     @event("TeamAssigned", topic="wushe.service_project.team_assigned")
@@ -342,8 +349,9 @@ class ServiceProject(Aggregate):
         """Record that staffing is complete."""
         require_state(self.status, (ProjectStatus.PUBLISHED,), "mark_staffed")
         self._require_time(at)
-        _rule(not self.requires_team or self.team_id is not None, "project.team_not_assigned",
-              "本项目需要先指派志愿服务队伍", "assign the volunteer team first")
+        require_rule(not self.requires_team or self.team_id is not None,
+                     "project.team_not_assigned", "本项目需要先指派志愿服务队伍",
+                     "assign the volunteer team first")
         self._staffed(at=at)
 
     @event("Staffed", topic="wushe.service_project.staffed")
@@ -420,9 +428,9 @@ class ServiceProject(Aggregate):
     def add_participant_organisation(self, organisation_id: UUID) -> None:
         """Record an organisation taking part (6.2.3: each takes part at least once a year)."""
         require_state(self.status, _NOT_CANCELLED, "add_participant_organisation")
-        _rule(organisation_id not in self.participant_organisations,
-              "project.duplicate_participant", "该组织已登记参与",
-              "this organisation is already recorded", field="organisation_id")
+        require_rule(organisation_id not in self.participant_organisations,
+                     "project.duplicate_participant", "该组织已登记参与",
+                     "this organisation is already recorded", field="organisation_id")
         self._participant_organisation_added(organisation_id=organisation_id)
 
     @event("ParticipantOrganisationAdded",
@@ -450,9 +458,9 @@ class ServiceProject(Aggregate):
         """The shift with its text normalised, or raise if it breaks a rule."""
         shift.span.validate("span")
         _require_headcount(shift)
-        _rule(not shift.team_only or self.requires_team, "project.team_only_without_team",
-              "本项目不需要队伍，不能设置仅限队伍的班次",
-              "a team-only shift needs a project that requires a team", field="team_only")
+        require_rule(not shift.team_only or self.requires_team, "project.team_only_without_team",
+                     "本项目不需要队伍，不能设置仅限队伍的班次",
+                     "a team-only shift needs a project that requires a team", field="team_only")
         if self.span is not None:
             _require_within(self.span, shift)
         resident = shift.resident_ref
@@ -467,34 +475,26 @@ class ServiceProject(Aggregate):
         )
 
     def _require_time(self, at: datetime) -> None:
-        _require_aware(at)
-        _rule(at >= self.last_at, "project.time_goes_backwards", "时间早于上一次操作",
-              "this time is earlier than the project's last recorded time", field="at")
+        require_aware(at)
+        require_rule(at >= self.last_at, "project.time_goes_backwards", "时间早于上一次操作",
+                     "this time is earlier than the project's last recorded time", field="at")
 
 
-def _rule(condition: bool, code: str, zh: str, en: str, *, field: str | None = None) -> None:
-    if not condition:
-        raise DomainRuleError(code, zh, en, field=field)
-
-
-def _require_aware(at: datetime) -> None:
-    require(at.tzinfo is not None, "input.naive_datetime", "时间必须带时区",
-            "a time must carry its time zone", field="at")
 
 
 def _require_safety_measures(measures: tuple[str, ...]) -> None:
-    _rule(bool(measures), "project.no_safety_measures", "活动方案必须包含安全措施",
-          "the plan must include safety measures (8.8)", field="safety_measures")
+    require_rule(bool(measures), "project.no_safety_measures", "活动方案必须包含安全措施",
+                 "the plan must include safety measures (8.8)", field="safety_measures")
 
 
 def _require_headcount(shift: Shift) -> None:
     require_range(shift.max_headcount, "max_headcount", 1, MAX_SHIFT_HEADCOUNT)
     require_range(shift.min_headcount, "min_headcount", 1, shift.max_headcount)
-    _rule(not shift.home_visit or shift.min_headcount >= HOME_VISIT_MIN_HEADCOUNT,
-          "project.home_visit_needs_two", "入户服务宜两人一组，最少人数至少为 2",
-          "a home visit needs at least two people (8.7.6)", field="min_headcount")
+    require_rule(not shift.home_visit or shift.min_headcount >= HOME_VISIT_MIN_HEADCOUNT,
+                 "project.home_visit_needs_two", "入户服务宜两人一组，最少人数至少为 2",
+                 "a home visit needs at least two people (8.7.6)", field="min_headcount")
 
 
 def _require_within(span: TimeSpan, shift: Shift) -> None:
-    _rule(span.contains(shift.span), "project.shift_outside_span", "班次时间超出项目周期",
-          "the shift lies outside the project's span", field="span")
+    require_rule(span.contains(shift.span), "project.shift_outside_span", "班次时间超出项目周期",
+                 "the shift lies outside the project's span", field="span")

@@ -35,7 +35,13 @@ import msgspec
 from eventsourcing.domain import Aggregate, event
 
 from wushe.platform.domain.errors import DomainRuleError
-from wushe.platform.domain.rules import require, require_range, require_state, require_text
+from wushe.platform.domain.rules import (
+    require,
+    require_aware,
+    require_range,
+    require_state,
+    require_text,
+)
 from wushe.platform.domain.values import TimeSpan
 
 __all__ = ["Allocation", "OfferStatus", "ResourceOffer", "ResourceType"]
@@ -111,7 +117,7 @@ class ResourceOffer(Aggregate):
     ) -> Self:
         """Put a resource on the community's resource list."""
         require_range(quantity, "quantity", 1, MAX_QUANTITY)
-        _require_aware(at)
+        require_aware(at)
         return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
             id=id, community_id=community_id, organisation_id=organisation_id,
             resource_type=resource_type, title=require_text(title, "title", max_length=100),
@@ -188,7 +194,7 @@ class ResourceOffer(Aggregate):
     ) -> None:
         """Allocate part of the offer to one project or one need (a booking, for a venue)."""
         require_state(self.status, (OfferStatus.OPEN,), "allocate")
-        _require_aware(at)
+        require_aware(at)
         require_range(quantity, "quantity", 1, MAX_QUANTITY)
         require((to_project is None) != (to_need is None), "resource.allocation_target",
                 "须且只能分配给一个项目或一个需求",
@@ -236,7 +242,7 @@ class ResourceOffer(Aggregate):
     def withdraw(self, reason: str, at: datetime) -> None:
         """Withdraw the unallocated remainder; live allocations stay."""
         require_state(self.status, (OfferStatus.OPEN, OfferStatus.EXHAUSTED), "withdraw")
-        _require_aware(at)
+        require_aware(at)
         self._withdrawn(reason=require_text(reason, "reason", max_length=500),
                         withdrawn_quantity=self.remaining, at=at)
 
@@ -285,8 +291,3 @@ class ResourceOffer(Aggregate):
         """Keep the status in step with what remains (a withdrawn offer stays withdrawn)."""
         if self.status != OfferStatus.WITHDRAWN:
             self.status = OfferStatus.OPEN if self.remaining > 0 else OfferStatus.EXHAUSTED
-
-
-def _require_aware(at: datetime) -> None:
-    require(at.tzinfo is not None, "input.naive_datetime", "时间必须带时区",
-            "a time must carry its time zone", field="at")

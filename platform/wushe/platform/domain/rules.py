@@ -4,19 +4,54 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wushe.platform.domain.errors import InvalidStateError, ValidationError
+from wushe.platform.domain.errors import DomainRuleError, InvalidStateError, ValidationError
 
 if TYPE_CHECKING:
     from collections.abc import Collection
+    from datetime import datetime
     from enum import StrEnum
 
-__all__ = ["require", "require_range", "require_state", "require_text"]
+__all__ = [
+    "require",
+    "require_aware",
+    "require_phone",
+    "require_range",
+    "require_rule",
+    "require_state",
+    "require_text",
+]
+
+# Landlines with area code (7–8 digits + 3–4) and mobiles (11), "+86" and separators allowed.
+PHONE_DIGITS = (7, 12)
 
 
 def require(condition: bool, code: str, zh: str, en: str, *, field: str | None = None) -> None:
     """Raise a :class:`ValidationError` unless ``condition`` holds."""
     if not condition:
         raise ValidationError(code, zh, en, field=field)
+
+
+def require_rule(condition: bool, code: str, zh: str, en: str, *,
+                 field: str | None = None) -> None:
+    """Raise a :class:`DomainRuleError` unless ``condition`` holds."""
+    if not condition:
+        raise DomainRuleError(code, zh, en, field=field)
+
+
+def require_aware(moment: datetime, field: str = "at") -> None:
+    """Reject a datetime without a time zone."""
+    require(moment.tzinfo is not None, "input.naive_datetime", "时间必须带时区",
+            "a time must carry its time zone", field=field)
+
+
+def require_phone(phone: str, field: str = "phone") -> str:
+    """Return ``phone`` stripped; reject anything that is not a phone number."""
+    text = phone.strip()
+    digits = text.removeprefix("+86").replace("-", "").replace(" ", "")
+    low, high = PHONE_DIGITS
+    require(digits.isdigit() and low <= len(digits) <= high, "input.bad_phone",
+            "电话号码格式不正确", "not a valid phone number", field=field)
+    return text
 
 
 def require_text(value: str, field: str, *, max_length: int = 200) -> str:
