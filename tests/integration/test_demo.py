@@ -69,3 +69,20 @@ def test_the_cli_loads_the_demo_once(tmp_path: Path) -> None:
     assert "Recorded" in first.stdout
     again = subprocess.run(command, env=env, capture_output=True, text=True, check=True)  # noqa: S603
     assert "already has data" in again.stdout
+
+
+def test_the_cli_refuses_a_non_monday_and_a_second_copy_clearly(tmp_path: Path) -> None:
+    wushe = os.path.join(os.path.dirname(sys.executable), "wushe")  # noqa: PTH118, PTH120
+    env = {**os.environ, "WUSHE_DATA_DIR": str(tmp_path / "data")}
+    env.pop("WUSHE_DATABASE_URL", None)
+    tuesday = subprocess.run([wushe, "demo", "--week-of", "2026-12-01"], env=env,  # noqa: S603
+                             capture_output=True, text=True, check=False)
+    assert tuesday.returncode == 2
+    assert "must be a Monday" in tuesday.stderr
+    assert not (tmp_path / "data").exists()  # nothing was opened, let alone written
+    command = [wushe, "demo", "--communities", "1", "--volunteers", "10", "--week-of", "2026-11-30"]
+    subprocess.run(command, env=env, capture_output=True, check=True)  # noqa: S603
+    again = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    assert again.returncode == 1
+    assert "already holds the demo district of seed 2026" in again.stderr
+    assert "Traceback" not in again.stderr

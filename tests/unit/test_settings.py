@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
 from wushe.infra.settings import PostgresSettings, Settings, SettingsError
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# The password "p@ss:w/rd x", %-escaped in the URL.
+DECODED = "p@ss:w/rd x"
 URL = "postgresql://wushe:p%40ss%3Aw%2Frd%20x@db.example.cn:6543/wushe_prod?schema=tenant_7"
 
 
@@ -54,14 +59,16 @@ class TestFromEnv:
         assert settings.data_dir == target
         assert settings.sqlite_path == target / "wushe.sqlite3"
 
+    @pytest.mark.usefixtures("cwd")
     @pytest.mark.parametrize("url", ["", "   "])
-    def test_a_blank_database_url_means_sqlite(self, url: str, cwd: Path) -> None:
+    def test_a_blank_database_url_means_sqlite(self, url: str) -> None:
         assert Settings.from_env({"WUSHE_DATABASE_URL": url}).postgres is None
 
-    def test_a_database_url_selects_postgresql(self, cwd: Path) -> None:
+    @pytest.mark.usefixtures("cwd")
+    def test_a_database_url_selects_postgresql(self) -> None:
         settings = Settings.from_env({"WUSHE_DATABASE_URL": f"  {URL}\n"})
         assert settings.postgres == PostgresSettings(
-            host="db.example.cn", port=6543, user="wushe", password="p@ss:w/rd x",
+            host="db.example.cn", port=6543, user="wushe", password=DECODED,
             dbname="wushe_prod", schema="tenant_7")
 
     @pytest.mark.parametrize("url", [
@@ -71,7 +78,8 @@ class TestFromEnv:
         "db.example.cn:5432/wushe",
         "postgresql:/wushe",
     ])
-    def test_rejects_a_url_that_is_not_postgresql(self, url: str, cwd: Path) -> None:
+    @pytest.mark.usefixtures("cwd")
+    def test_rejects_a_url_that_is_not_postgresql(self, url: str) -> None:
         with pytest.raises(SettingsError, match="postgresql://"):
             Settings.from_env({"WUSHE_DATABASE_URL": url})
 
@@ -84,7 +92,7 @@ class TestFromEnv:
 class TestPostgresUrl:
     def test_parses_every_part(self) -> None:
         postgres = PostgresSettings.from_url(URL)
-        assert (postgres.user, postgres.password) == ("wushe", "p@ss:w/rd x")
+        assert (postgres.user, postgres.password) == ("wushe", DECODED)
         assert (postgres.host, postgres.port) == ("db.example.cn", 6543)
         assert (postgres.dbname, postgres.schema) == ("wushe_prod", "tenant_7")
 
@@ -126,7 +134,7 @@ class TestConninfo:
     def test_has_every_part(self) -> None:
         info = conninfo_to_dict(PostgresSettings.from_url(URL).conninfo())
         assert info == {"host": "db.example.cn", "port": "6543", "user": "wushe",
-                        "password": "p@ss:w/rd x", "dbname": "wushe_prod"}
+                        "password": DECODED, "dbname": "wushe_prod"}
 
     def test_an_empty_password_is_left_out_and_keeps_the_dbname(self) -> None:
         info = conninfo_to_dict(PostgresSettings.from_url("postgresql://wushe@h/wushe_prod")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
+import msgspec
 import uvicorn
+from eventsourcing.persistence import IntegrityError
 from rich.progress import MofNCompleteColumn, Progress
 
 from wushe.infra.settings import Settings
@@ -43,23 +45,27 @@ def serve(host: str, port: int) -> None:
 def demo(seed: int, communities: int, volunteers: int | None, week_of: datetime | None,
          if_empty: bool) -> None:
     """Load a realistic synthetic district through the ordinary commands."""
+    options: dict[str, int | None] = {"seed": seed, "communities": communities,
+                                      "volunteers": volunteers}
+    if week_of is None:
+        spec = DemoSpec.for_next_week(datetime.now(CHINA_TIME).date(), **options)
+    elif week_of.weekday() != 0:
+        raise click.BadParameter("must be a Monday", param_hint="--week-of")
+    else:
+        spec = msgspec.convert({**options, "week_of": week_of.date()}, DemoSpec)
     application = WusheApplication(Settings.from_env())
     try:
         if if_empty and application.log_position() > 0:
             click.echo("The store already has data; demo not loaded again.")
             return
-        monday = week_of.date() if week_of else None
-        spec = (DemoSpec(seed=seed, communities=communities, volunteers=volunteers,
-                         week_of=monday) if monday else
-                DemoSpec.for_next_week(datetime.now(CHINA_TIME).date(), seed=seed,
-                                       communities=communities, volunteers=volunteers))
-        if spec.week_of.weekday() != 0:
-            raise click.BadParameter("must be a Monday", param_hint="--week-of")
         with Progress(*Progress.get_default_columns(), MofNCompleteColumn()) as bar:
             task = bar.add_task("Loading demo district 载入示范社区", total=None)
             summary = load_demo(application, spec,
                                 lambda done, total: bar.update(task, completed=done, total=total))
-        click.echo(f"Recorded {summary.events:,} events for {summary.aggregates:,} aggregates: "
-                   + ", ".join(f"{k} {v:,}" for k, v in sorted(summary.counts.items())))
+    except IntegrityError:
+        msg = f"this store already holds the demo district of seed {seed}; use another --seed"
+        raise click.ClickException(msg) from None
     finally:
         application.close()
+    click.echo(f"Recorded {summary.events:,} events for {summary.aggregates:,} aggregates: "
+               + ", ".join(f"{k} {v:,}" for k, v in sorted(summary.counts.items())))
