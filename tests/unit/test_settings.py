@@ -115,8 +115,8 @@ class TestPostgresUrl:
         with pytest.raises(SettingsError):
             PostgresSettings.from_url(url)
 
-    @pytest.mark.parametrize("schema", ["bad-name", "a;drop", "wushe%20test", "public.x", "_",
-                                        "%22quoted%22"])
+    @pytest.mark.parametrize("schema", ["bad-name", "a;drop", "wushe%20test", "public.x",
+                                        "%22quoted%22", "1st", "社区", "x" * 64])
     def test_rejects_a_bad_schema_name(self, schema: str) -> None:
         with pytest.raises(SettingsError, match="schema"):
             PostgresSettings.from_url(f"postgresql://localhost/test?schema={schema}")
@@ -148,3 +148,13 @@ class TestConninfo:
         postgres = PostgresSettings("h", 5432, "wushe", password, "db name")
         info = conninfo_to_dict(postgres.conninfo())
         assert (info["password"], info["dbname"]) == (password, "db name")
+
+
+class TestUrlEdgeCases:
+    @pytest.mark.parametrize("url", ["postgresql://h:notaport/db", "postgresql://h:99999/db"])
+    def test_a_bad_port_is_a_settings_error(self, url: str) -> None:
+        with pytest.raises(SettingsError, match="port"):
+            PostgresSettings.from_url(url)
+
+    def test_the_database_name_is_percent_decoded(self) -> None:
+        assert PostgresSettings.from_url("postgresql://h/my%20db").dbname == "my db"

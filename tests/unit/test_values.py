@@ -171,3 +171,29 @@ class TestCodes:
         assert (raised.value.code, raised.value.field) == ("input.bad_code", "skills")
         assert "Bad Code" in raised.value.message_en
         assert "Bad Code" in raised.value.message("zh-CN")
+
+
+def test_a_code_with_a_trailing_newline_is_rejected() -> None:
+    from wushe.platform.domain.errors import ValidationError  # noqa: PLC0415
+    from wushe.platform.domain.values import (  # noqa: PLC0415
+        CATEGORY_PATTERN,
+        SKILL_PATTERN,
+        require_code,
+        require_codes,
+    )
+
+    with pytest.raises(ValidationError):
+        require_code("ELDER\n", "category", CATEGORY_PATTERN)
+    with pytest.raises(ValidationError):
+        require_codes(("first_aid\n",), "skills", SKILL_PATTERN)
+
+
+def test_a_weekly_window_with_a_time_zone_is_a_clear_error() -> None:
+    from datetime import UTC, time  # noqa: PLC0415
+
+    from wushe.platform.domain.errors import ValidationError  # noqa: PLC0415
+    from wushe.platform.domain.values import WeeklyWindow  # noqa: PLC0415
+
+    with pytest.raises(ValidationError) as error:
+        WeeklyWindow(weekday=0, start=time(9, tzinfo=UTC), end=time(10)).validate()
+    assert error.value.code == "input.zoned_time"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -12,6 +13,7 @@ from psycopg.conninfo import make_conninfo
 __all__ = ["PostgresSettings", "Settings", "SettingsError"]
 
 APPLICATION_NAME = "wushe"
+SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 
 class SettingsError(ValueError):
@@ -36,14 +38,18 @@ class PostgresSettings:
         if parts.scheme not in {"postgresql", "postgres"}:
             raise SettingsError(f"not a postgresql:// URL: {url!r}")
         schema = parse_qs(parts.query).get("schema", ["public"])[0]
-        if not schema.replace("_", "").isalnum():
-            raise SettingsError(f"schema must be letters, digits and '_': {schema!r}")
+        if not SCHEMA_NAME.fullmatch(schema):
+            raise SettingsError(f"schema must be ASCII letters, digits and '_': {schema!r}")
+        try:
+            port = parts.port or 5432
+        except ValueError:
+            raise SettingsError(f"not a valid port in {url!r}") from None
         return cls(
             host=parts.hostname or "127.0.0.1",
-            port=parts.port or 5432,
+            port=port,
             user=unquote(parts.username or "postgres"),
             password=unquote(parts.password or ""),
-            dbname=(parts.path or "/").lstrip("/") or "postgres",
+            dbname=unquote((parts.path or "/").lstrip("/")) or "postgres",
             schema=schema,
         )
 

@@ -30,7 +30,7 @@ SUNDAY = 6
 
 def require_code(value: str, field: str, pattern: re.Pattern[str]) -> str:
     """Reject ``value`` unless it has the shape of a vocabulary code."""
-    require(bool(pattern.match(value)), "input.bad_code", f"{field} 编码格式不正确：{value!r}",
+    require(bool(pattern.fullmatch(value)), "input.bad_code", f"{field} 编码格式不正确：{value!r}",
             f"{field} is not a valid code: {value!r}", field=field)
     return value
 
@@ -72,6 +72,9 @@ class WeeklyWindow(msgspec.Struct, frozen=True, order=True):
         require(0 <= self.weekday <= SUNDAY, "input.out_of_range",
                 "星期必须在 0（周一）到 6（周日）之间", "weekday must be 0 (Monday) to 6 (Sunday)",
                 field="weekday")
+        require(self.start.tzinfo is None and self.end.tzinfo is None, "input.zoned_time",
+                "每周时段使用当地时间，不带时区", "weekly windows are local times without a zone",
+                field="start")
         require(self.start < self.end, "input.empty_window", "结束时间必须晚于开始时间",
                 "a window must end after it starts", field="end")
         return self

@@ -17,7 +17,13 @@ import msgspec
 from eventsourcing.domain import Aggregate, event
 
 from wushe.platform.domain.base import PersonalEvent
-from wushe.platform.domain.rules import require, require_range, require_state, require_text
+from wushe.platform.domain.rules import (
+    require,
+    require_phone,
+    require_range,
+    require_state,
+    require_text,
+)
 from wushe.platform.domain.values import SKILL_PATTERN, WeeklyWindow, require_code, require_codes
 
 __all__ = [
@@ -30,7 +36,6 @@ __all__ = [
 ]
 
 MAX_WEEKLY_HOURS = 60
-PHONE_DIGITS = (7, 12)
 # GB 11643-1999 citizen identity number: 17 digits and a check character, the
 # weighted digit sum modulo 11 indexing the check characters.
 RESIDENT_ID_PATTERN = re.compile(r"[0-9]{17}[0-9X]")
@@ -144,7 +149,7 @@ class Volunteer(Aggregate):
     def update_contact(self, *, phone: str, address: str | None) -> None:
         """Change phone and address."""
         self._require_not_forgotten("update_contact")
-        _validate_phone(phone)
+        require_phone(phone)
         _validate_address(address)
         self._contact_updated(phone=phone.strip(), address=address)
 
@@ -291,14 +296,8 @@ def _validate_address(address: str | None) -> None:
 
 def _validate_profile(profile: PersonalProfile) -> None:
     require_text(profile.name, "name", max_length=50)
-    _validate_phone(profile.phone)
+    require_phone(profile.phone)
     _validate_address(profile.address)
     if profile.health_notes is not None:
         require_text(profile.health_notes, "health_notes", max_length=1000)
 
-
-def _validate_phone(phone: str) -> None:
-    digits = phone.strip().removeprefix("+86").replace("-", "").replace(" ", "")
-    low, high = PHONE_DIGITS
-    require(digits.isdigit() and low <= len(digits) <= high, "input.bad_phone",
-            "电话号码格式不正确", "not a valid phone number", field="phone")

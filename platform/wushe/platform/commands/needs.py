@@ -1,0 +1,73 @@
+"""Commands on residents' needs that use the community and the policy."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from wushe.platform.commands._common import community_of, create, require_category
+from wushe.platform.domain.need import Need
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from uuid import UUID
+
+    from wushe.platform.application import Recorded, WusheApplication
+    from wushe.platform.domain.need import NeedSource
+    from wushe.platform.domain.policy import Policy
+    from wushe.platform.domain.values import Urgency, VulnerableGroup
+
+__all__ = ["extend", "object_to_reply", "receive_need", "start_handling"]
+
+
+def receive_need(
+    app: WusheApplication, *, policy: Policy, community_id: UUID, grid: str,
+    source: NeedSource, category: str, title: str, details: str, urgency: Urgency,
+    resident_name: str, received_by: str, at: datetime,
+    vulnerable_groups: frozenset[VulnerableGroup] = frozenset(),
+    resident_phone: str | None = None, resident_address: str | None = None,
+    request_key: str | None = None,
+) -> Recorded:
+    """Register a request from a grid of the community, in a category of the policy."""
+    def build(need_id: UUID) -> Need:
+        community_of(app, community_id, grid, "grid")
+        require_category(policy, category)
+        return Need.receive(
+            id=need_id, community_id=community_id, grid=grid, source=source, category=category,
+            title=title, details=details, urgency=urgency, vulnerable_groups=vulnerable_groups,
+            resident_name=resident_name, resident_phone=resident_phone,
+            resident_address=resident_address, received_by=received_by, at=at,
+        )
+    return create(app, Need, "need", request_key, build)
+
+
+def start_handling(
+    app: WusheApplication, *, policy: Policy, need_id: UUID, handler: str,
+    committed_working_days: int, at: datetime, expected_version: int | None = None,
+) -> Recorded:
+    """Commit to a deadline in the policy's working days and start handling."""
+    return app.update(
+        Need, need_id,
+        lambda n: n.start_handling(handler, committed_working_days, policy.calendar, at),
+        expected_version=expected_version,
+    )
+
+
+def extend(
+    app: WusheApplication, *, policy: Policy, need_id: UUID, extra_working_days: int,
+    reason: str, notice_to_resident: str, at: datetime, expected_version: int | None = None,
+) -> Recorded:
+    """Extend the deadline by working days of the policy's calendar."""
+    return app.update(
+        Need, need_id,
+        lambda n: n.extend(extra_working_days, reason, notice_to_resident, policy.calendar, at),
+        expected_version=expected_version,
+    )
+
+
+def object_to_reply(
+    app: WusheApplication, *, policy: Policy, need_id: UUID, objection: str, at: datetime,
+    expected_version: int | None = None,
+) -> Recorded:
+    """Record the resident's objection; the answer is due by the policy's calendar."""
+    return app.update(Need, need_id, lambda n: n.object_to_reply(objection, at, policy.calendar),
+                      expected_version=expected_version)
