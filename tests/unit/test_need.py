@@ -479,6 +479,17 @@ class TestObjection:
         need.object_to_reply("送餐时间不合适", FRIDAY_10AM, calendar)
         assert need.answer_due == end_of_day(due)
 
+    def test_the_policy_can_allow_more_working_days(self) -> None:
+        need = need_in(S.REPLIED)
+        need.object_to_reply("送餐时间不合适", FRIDAY_10AM, CALENDAR, working_days=2)
+        assert need.answer_due == end_of_day(date(2026, 12, 8))
+
+    @pytest.mark.parametrize("days", [0, -1, 366])
+    def test_the_answer_period_must_be_a_sensible_number_of_days(self, days: int) -> None:
+        assert_rejected(need_in(S.REPLIED),
+                        lambda n: n.object_to_reply("不合适", FRIDAY_10AM, CALENDAR, days),
+                        ValidationError, "input.out_of_range")
+
     @pytest.mark.parametrize(("after", "late"), [
         (timedelta(days=3, hours=13, minutes=59), False),  # Monday 23:59 China time
         (timedelta(days=3, hours=14), True),  # Tuesday 00:00

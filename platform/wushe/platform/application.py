@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from wushe.infra.keystore import KeyStore
     from wushe.infra.settings import Settings
 
-__all__ = ["ID_NAMESPACE", "Recorded", "WusheApplication", "deterministic_id"]
+__all__ = ["ID_NAMESPACE", "Recorded", "WusheApplication", "deterministic_id", "require_version"]
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -46,6 +46,22 @@ ID_NAMESPACE = UUID("6f1d1f0e-5a2b-4c86-9c53-2b4f3f0b7a11")
 def deterministic_id(kind: str, key: str) -> UUID:
     """The id an aggregate of ``kind`` created for ``key`` always gets."""
     return uuid5(ID_NAMESPACE, f"{kind}:{key}")
+
+
+def require_version(aggregate: Aggregate, expected_version: int | None) -> None:
+    """Reject a command made against another version than the current one (``If-Match``).
+
+    Raises:
+        StaleVersionError: ``expected_version`` is given and is not the current version.
+    """
+    if expected_version is not None and aggregate.version != expected_version:
+        raise StaleVersionError(
+            "version.stale",
+            f"数据已被修改（当前版本 {aggregate.version}，你的版本 {expected_version}），"
+            "请刷新后重试",
+            f"changed since you read it (now version {aggregate.version}, "
+            f"yours {expected_version}); reload and retry",
+        )
 
 
 class Recorded(msgspec.Struct, frozen=True):
@@ -118,24 +134,25 @@ class WusheApplication(Application[UUID]):
             WusheError: the command itself was rejected (nothing is saved).
         """
         aggregate = self.load(kind, aggregate_id)
-        if expected_version is not None and aggregate.version != expected_version:
-            raise StaleVersionError(
-                "version.stale",
-                f"数据已被修改（当前版本 {aggregate.version}，"
-                f"你的版本 {expected_version}），请刷新后重试",
-                f"changed since you read it (now version {aggregate.version}, "
-                f"yours {expected_version}); reload and retry",
-            )
+        require_version(aggregate, expected_version)
         command(aggregate)
+        return self.save_all(aggregate)
+
+    def save_all(self, first: Aggregate, *others: Aggregate, created: bool = False) -> Recorded:
+        """Save what the aggregates recorded, atomically (all or none); report on ``first``.
+
+        Raises:
+            ConflictError: another writer saved one of them first.
+        """
         try:
-            recordings = self.save(aggregate)
+            recordings = self.save(first, *others)
         except IntegrityError:
             raise ConflictError(
                 "version.conflict", "另一位用户刚刚修改了这条数据，请刷新后重试",
                 "someone else changed this at the same moment; reload and retry",
             ) from None
         position = recordings[-1].notification.id if recordings else self.log_position()
-        return Recorded(aggregate.id, aggregate.version, position)
+        return Recorded(first.id, first.version, position, created=created)
 
     def load(self, kind: type[A], aggregate_id: UUID) -> A:
         """The current state of an aggregate of ``kind``.
@@ -147,8 +164,8 @@ class WusheApplication(Application[UUID]):
         with contextlib.suppress(AggregateNotFoundError):
             aggregate = self.repository.get(aggregate_id)
         if not isinstance(aggregate, kind):
-            name = kind.__name__
-            raise NotFoundError(f"{name.lower()}.not_found", f"找不到该{name}记录",
+            name = str(getattr(kind, "TOPIC", kind.__name__.lower())).removeprefix("wushe.")
+            raise NotFoundError(f"{name}.not_found", f"找不到该记录（{name}）",
                                 f"no {name} with id {aggregate_id}")
         return aggregate
 

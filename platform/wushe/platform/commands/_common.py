@@ -12,15 +12,12 @@ from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
 
 from wushe.platform.application import Recorded, deterministic_id
 from wushe.platform.domain.community import Community
 from wushe.platform.domain.errors import (
-    ConflictError,
     DomainRuleError,
     NotFoundError,
-    StaleVersionError,
 )
 from wushe.platform.domain.organisation import Organisation, OrganisationStatus
 from wushe.platform.domain.rules import require
@@ -44,8 +41,6 @@ __all__ = [
     "require_category",
     "require_grid",
     "require_same_community",
-    "require_version",
-    "save_together",
 ]
 
 A = TypeVar("A", bound=Aggregate)
@@ -78,31 +73,6 @@ def create(
     if request_key is not None and (found := existing(app, kind, aggregate_id)) is not None:
         return Recorded(found.id, found.version, app.log_position())
     return app.create(build(aggregate_id))
-
-
-def require_version(aggregate: Aggregate, expected_version: int | None) -> None:
-    """Reject a command made against an older version than the current one (``If-Match``)."""
-    if expected_version is not None and aggregate.version != expected_version:
-        raise StaleVersionError(
-            "version.stale",
-            f"数据已被修改（当前版本 {aggregate.version}，你的版本 {expected_version}），"
-            "请刷新后重试",
-            f"changed since you read it (now version {aggregate.version}, "
-            f"yours {expected_version}); reload and retry",
-        )
-
-
-def save_together(app: WusheApplication, first: Aggregate, *others: Aggregate) -> Recorded:
-    """Save several aggregates atomically (all or none); report the first one."""
-    try:
-        recordings = app.save(first, *others)
-    except IntegrityError:
-        raise ConflictError(
-            "version.conflict", "另一位用户刚刚修改了这条数据，请刷新后重试",
-            "someone else changed this at the same moment; reload and retry",
-        ) from None
-    position = recordings[-1].notification.id if recordings else app.log_position()
-    return Recorded(first.id, first.version, position)
 
 
 def require_same_community(community_id: UUID, other_community_id: UUID, field: str) -> None:

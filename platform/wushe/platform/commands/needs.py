@@ -69,5 +69,6 @@ def object_to_reply(
     expected_version: int | None = None,
 ) -> Recorded:
     """Record the resident's objection; the answer is due by the policy's calendar."""
-    return app.update(Need, need_id, lambda n: n.object_to_reply(objection, at, policy.calendar),
+    return app.update(Need, need_id, lambda n: n.object_to_reply(
+        objection, at, policy.calendar, policy.objection_answer_working_days),
                       expected_version=expected_version)

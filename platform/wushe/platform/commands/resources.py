@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wushe.platform.application import Recorded
+from wushe.platform.application import Recorded, require_version
 from wushe.platform.commands._common import (
     active_organisation,
     create,
     new_id,
     require_same_community,
-    require_version,
-    save_together,
 )
 from wushe.platform.domain.community import Community
 from wushe.platform.domain.need import Need
@@ -126,10 +124,10 @@ def release_allocation(
     project_id = offer.allocation(allocation_id).to_project
     offer.release(allocation_id)
     if project_id is None:
-        return save_together(app, offer)
+        return app.save_all(offer)
     project = app.load(ServiceProject, project_id)
     project.release_resource(allocation_id)
-    return save_together(app, offer, project)
+    return app.save_all(offer, project)
 
 
 def _allocate(
@@ -147,4 +145,4 @@ def _allocate(
     if any(a.allocation_id == allocation_id for a in offer.allocations):
         return Recorded(offer.id, offer.version, app.log_position())
     require_version(offer, expected_version)
-    return save_together(app, offer, *allocate(offer, allocation_id))
+    return app.save_all(offer, *allocate(offer, allocation_id), created=True)

@@ -446,11 +446,15 @@ class Need(Aggregate):
         self.status = NeedStatus.REPLIED
         self.reply_record, self.last_at = reply, reply.at
 
-    def object_to_reply(self, objection: str, at: datetime, calendar: WorkingCalendar) -> None:
-        """The resident objects to the reply; it must be answered within one working day."""
+    def object_to_reply(
+        self, objection: str, at: datetime, calendar: WorkingCalendar,
+        working_days: int = OBJECTION_ANSWER_WORKING_DAYS,
+    ) -> None:
+        """The resident objects to the reply; it must be answered within ``working_days``."""
         self._require(NeedStatus.REPLIED, action="object_to_reply", at=at)
+        require_range(working_days, "working_days", 1, MAX_DEADLINE_WORKING_DAYS)
         self._objected(objection=require_text(objection, "objection", max_length=NOTE_MAX),
-                       at=at, answer_due=calendar.deadline_after(at, OBJECTION_ANSWER_WORKING_DAYS))
+                       at=at, answer_due=calendar.deadline_after(at, working_days))
 
     @event("Objected", topic="wushe.need.objected")
     def _objected(self, objection: str, at: datetime, answer_due: datetime) -> None:
