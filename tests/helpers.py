@@ -24,16 +24,22 @@ class MemoryKeyStore:
     """A key store in a dict: unit tests only (integration tests use the real ones)."""
 
     def __init__(self) -> None:
-        self.keys: dict[UUID, bytes] = {}
+        self.keys: dict[tuple[UUID, int], bytes | None] = {}
 
-    def get(self, subject: UUID) -> bytes | None:
-        return self.keys.get(subject)
+    def current(self, subject: UUID) -> tuple[int, bytes]:
+        generations = sorted(g for s, g in self.keys if s == subject)
+        if generations and self.keys[subject, generations[-1]] is not None:
+            return generations[-1], self.keys[subject, generations[-1]] or b""
+        generation = (generations[-1] if generations else 0) + 1
+        self.keys[subject, generation] = bytes([generation]) * 32
+        return generation, bytes([generation]) * 32
 
-    def get_or_create(self, subject: UUID) -> bytes:
-        return self.keys.setdefault(subject, bytes(range(32)))
+    def get(self, subject: UUID, generation: int) -> bytes | None:
+        return self.keys.get((subject, generation))
 
     def delete(self, subject: UUID) -> None:
-        self.keys.pop(subject, None)
+        for key in [k for k in self.keys if k[0] == subject]:
+            self.keys[key] = None
 
     def close(self) -> None:
         pass

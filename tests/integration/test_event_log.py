@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import psycopg
@@ -10,8 +14,9 @@ import pytest
 from eventsourcing.domain import Aggregate
 from psycopg import sql
 
-from tests.helpers import new_volunteer, volunteer_profile
+from tests.helpers import MONDAY_9AM, new_volunteer, volunteer_profile
 from wushe.infra.mapper import SEALED_PREFIX
+from wushe.infra.settings import Settings
 from wushe.platform.application import WusheApplication, deterministic_id
 from wushe.platform.domain.errors import (
     ConflictError,
@@ -19,12 +24,11 @@ from wushe.platform.domain.errors import (
     StaleVersionError,
     ValidationError,
 )
+from wushe.platform.domain.organisation import Organisation, OrganisationKind, Registration
 from wushe.platform.domain.volunteer import Volunteer, VolunteerStatus
 
 if TYPE_CHECKING:
     from uuid import UUID
-
-    from wushe.infra.settings import Settings
 
 class OtherKind(Aggregate):
     """Another aggregate type, to show that loading checks the kind."""
@@ -190,7 +194,7 @@ class TestPersonalData:
         app.close()
         reopened = WusheApplication(store_settings)
         try:
-            assert reopened.keys.get(volunteer_id) is None
+            assert reopened.keys.get(volunteer_id, 1) is None
             volunteer = reopened.load(Volunteer, volunteer_id)
             assert volunteer.status == VolunteerStatus.FORGOTTEN
             assert (volunteer.name, volunteer.id_number, volunteer.phone, volunteer.address,
@@ -230,3 +234,76 @@ class TestStoreGuard:
             assert application.factory.env.get("POSTGRES_ENABLE_DB_FUNCTIONS", "n") == "n"
         finally:
             application.close()
+
+
+class TestErasureEdgeCases:
+    def test_a_retried_creation_after_forgetting_still_loads(self, app: WusheApplication) -> None:
+        volunteer_id = deterministic_id("volunteer", "request-7")
+        app.create(new_volunteer(volunteer_id=volunteer_id))
+        app.forget(Volunteer, volunteer_id, lambda v: v.forget())
+        again = app.create(new_volunteer(volunteer_id=volunteer_id))
+        assert not again.created
+        volunteer = app.load(Volunteer, volunteer_id)
+        assert volunteer.status == VolunteerStatus.FORGOTTEN
+        assert volunteer.name is None
+
+    def test_a_new_contact_after_an_erased_one_is_readable(self, app: WusheApplication) -> None:
+        org_id = app.create(Organisation.register(
+            id=deterministic_id("organisation", "o1"), community_id=deterministic_id("c", "1"),
+            name="鼓楼区阳光社工服务中心", kind=OrganisationKind.SOCIAL_ORGANISATION,
+            registration=Registration.REGISTERED, registration_no="52350102MJ0000001X",
+            contact_name="王芳", contact_phone="13800000001", at=MONDAY_9AM)).id
+        app.forget(Organisation, org_id, lambda o: o.forget_contact())
+        app.update(Organisation, org_id, lambda o: o.update_contact("李强", "13800000002"))
+        organisation = app.load(Organisation, org_id)
+        assert (organisation.contact_name, organisation.contact_phone) == ("李强", "13800000002")
+        first = next(iter(app.events.get(org_id)))
+        assert vars(first)["contact_name"] is None  # the erased contact stays erased
+
+    def test_no_file_in_the_data_directory_keeps_an_erased_key(
+        self, tmp_path: Path
+    ) -> None:
+        application = WusheApplication(Settings(data_dir=tmp_path))
+        try:
+            volunteer_id = register(application)
+            _, key = application.keys.current(volunteer_id)
+            application.forget(Volunteer, volunteer_id, lambda v: v.forget())
+            for path in tmp_path.rglob("*"):
+                if path.is_file():
+                    assert key not in path.read_bytes(), path
+        finally:
+            application.close()
+
+    def test_a_value_of_the_wrong_type_is_refused_and_nothing_is_stored(
+        self, app: WusheApplication
+    ) -> None:
+        volunteer_id = register(app)
+        before = app.log_position()
+        volunteer = app.load(Volunteer, volunteer_id)
+        volunteer._weekly_hour_cap_set(hours="many")  # bypasses the command's validation
+        with pytest.raises(ValidationError) as error:
+            app.save_all(volunteer)
+        assert error.value.code == "input.bad_type"
+        assert app.log_position() == before
+        assert app.load(Volunteer, volunteer_id).weekly_hour_cap == 8
+
+
+def test_a_fresh_process_reads_every_topic_of_the_log(tmp_path: Path) -> None:
+    from wushe.platform.demo import DemoSpec, load_demo  # noqa: PLC0415
+
+    application = WusheApplication(Settings(data_dir=tmp_path))
+    load_demo(application, DemoSpec(seed=1, communities=1, volunteers=12,
+                                    week_of=date(2026, 11, 30)))
+    application.close()
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from wushe.infra.settings import Settings\n"
+        "from wushe.platform.application import WusheApplication\n"
+        "app = WusheApplication(Settings(data_dir=Path(sys.argv[1])))\n"
+        "n = app.recorder.select_notifications(start=1, limit=10**6)\n"
+        "print(len([app.mapper.to_domain_event(x) for x in n]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)],  # noqa: S603
+                          capture_output=True, text=True, check=True)
+    assert int(done.stdout) > 100

@@ -1,8 +1,19 @@
 """Per-person data keys, kept outside the event log (crypto-shredding).
 
-Each aggregate that holds personal data gets its own random 256-bit key. The
-event mapper encrypts personal fields with it; deleting the key makes those
-fields unreadable forever, in every copy and backup of the log.
+Each aggregate that holds personal data gets random 256-bit keys of its own, in
+numbered generations. The event mapper seals personal fields with the current
+generation and records the generation in the sealed value. ``delete`` destroys
+every generation of a subject; the fields sealed with them can never be read
+again, in any copy of the log. A destroyed generation is kept as a tombstone, so
+that data recorded later (a new contact person, a retried request) gets a new
+generation and never a key that would fail to open the old values.
+
+Processes cache live keys for a few seconds only, so an erasure reaches every
+API worker within ``LIVE_KEY_SECONDS``; a destroyed generation is cached for good.
+
+What this does not cover: keys are stored in clear in their table (or file);
+backups of the key store must be kept and expired separately from backups of
+the log (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -10,6 +21,7 @@ from __future__ import annotations
 import secrets
 import sqlite3
 import threading
+import time
 from typing import TYPE_CHECKING, Protocol
 
 import psycopg
@@ -24,134 +36,154 @@ if TYPE_CHECKING:
 __all__ = ["KeyStore", "PostgresKeyStore", "SQLiteKeyStore"]
 
 KEY_BYTES = 32
+LIVE_KEY_SECONDS = 5.0
 
 
 class KeyStore(Protocol):
     """Where data keys live."""
 
-    def get(self, subject: UUID) -> bytes | None:
-        """The subject's key, or ``None`` if it never existed or was deleted."""
+    def current(self, subject: UUID) -> tuple[int, bytes]:
+        """The generation and key to seal new data with (a new generation if none is live)."""
 
-    def get_or_create(self, subject: UUID) -> bytes:
-        """The subject's key, created on first use."""
+    def get(self, subject: UUID, generation: int) -> bytes | None:
+        """The key of one generation, or ``None`` if it was destroyed or never existed."""
 
     def delete(self, subject: UUID) -> None:
-        """Destroy the subject's key (idempotent)."""
+        """Destroy every generation of the subject's keys (idempotent)."""
 
     def close(self) -> None:
         """Release connections."""
 
 
-class _CachedKeyStore:
-    """Caches keys and absences; safe because a key once deleted never returns."""
+class _KeyTable:
+    """The SQL both stores share; subclasses supply the connection and dialect."""
 
     def __init__(self) -> None:
-        self._cache: dict[UUID, bytes | None] = {}
         self._lock = threading.Lock()
+        self._live: dict[UUID, tuple[int, bytes, float]] = {}
+        self._known: dict[tuple[UUID, int], tuple[bytes | None, float]] = {}
 
-    def get(self, subject: UUID) -> bytes | None:
-        if subject in self._cache:
-            return self._cache[subject]
-        key = self._select(subject)
-        self._cache[subject] = key
-        return key
+    def current(self, subject: UUID) -> tuple[int, bytes]:
+        cached = self._live.get(subject)
+        if cached is not None and cached[2] > time.monotonic():
+            return cached[0], cached[1]
+        with self._lock:
+            latest = self._latest(subject)
+            if latest is None or latest[1] is None:
+                generation = 1 if latest is None else latest[0] + 1
+                self._insert(subject, generation, secrets.token_bytes(KEY_BYTES))
+                latest = self._latest(subject)
+        assert latest is not None and latest[1] is not None  # noqa: S101  (just written)
+        self._live[subject] = (latest[0], latest[1], time.monotonic() + LIVE_KEY_SECONDS)
+        return latest[0], latest[1]
 
-    def get_or_create(self, subject: UUID) -> bytes:
-        key = self._cache.get(subject)
-        if key is None:
-            with self._lock:
-                key = self._insert_or_select(subject, secrets.token_bytes(KEY_BYTES))
-                self._cache[subject] = key
+    def get(self, subject: UUID, generation: int) -> bytes | None:
+        cached = self._known.get((subject, generation))
+        if cached is not None and (cached[0] is None or cached[1] > time.monotonic()):
+            return cached[0]
+        with self._lock:
+            key = self._select(subject, generation)
+        # A destroyed generation never comes back: cache its absence for good.
+        expires = float("inf") if key is None else time.monotonic() + LIVE_KEY_SECONDS
+        self._known[(subject, generation)] = (key, expires)
         return key
 
     def delete(self, subject: UUID) -> None:
         with self._lock:
-            self._delete(subject)
-            self._cache[subject] = None
+            self._destroy(subject)
+            self._live.pop(subject, None)
+            for known in [k for k in self._known if k[0] == subject]:
+                self._known[known] = (None, float("inf"))
 
-    def _select(self, subject: UUID) -> bytes | None:
+    def _latest(self, subject: UUID) -> tuple[int, bytes | None] | None:
         raise NotImplementedError
 
-    def _insert_or_select(self, subject: UUID, candidate: bytes) -> bytes:
+    def _select(self, subject: UUID, generation: int) -> bytes | None:
         raise NotImplementedError
 
-    def _delete(self, subject: UUID) -> None:
+    def _insert(self, subject: UUID, generation: int, key: bytes) -> None:
+        raise NotImplementedError
+
+    def _destroy(self, subject: UUID) -> None:
         raise NotImplementedError
 
 
-class SQLiteKeyStore(_CachedKeyStore):
+class SQLiteKeyStore(_KeyTable):
     """Keys in their own SQLite file, separate from the event store's file."""
 
     def __init__(self, path: Path) -> None:
         super().__init__()
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        # Overwrite deleted keys on disk instead of leaving them in free pages.
+        # Overwrite destroyed keys in the file, and use a rollback journal that is
+        # deleted at commit rather than a WAL that keeps old pages until checkpoint.
         self._db.execute("PRAGMA secure_delete = ON")
-        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA journal_mode = DELETE")
+        self._db.execute("PRAGMA busy_timeout = 5000")
         self._db.execute(
-            "CREATE TABLE IF NOT EXISTS person_keys (subject TEXT PRIMARY KEY, key BLOB NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS person_keys (subject TEXT NOT NULL, "
+            "generation INTEGER NOT NULL, key BLOB, PRIMARY KEY (subject, generation))"
         )
 
-    def _select(self, subject: UUID) -> bytes | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT key FROM person_keys WHERE subject = ?", (str(subject),)
-            ).fetchone()
-        return None if row is None else bytes(row[0])
-
-    def _insert_or_select(self, subject: UUID, candidate: bytes) -> bytes:
-        self._db.execute(
-            "INSERT OR IGNORE INTO person_keys (subject, key) VALUES (?, ?)",
-            (str(subject), candidate),
-        )
+    def _latest(self, subject: UUID) -> tuple[int, bytes | None] | None:
         row = self._db.execute(
-            "SELECT key FROM person_keys WHERE subject = ?", (str(subject),)
-        ).fetchone()
-        return bytes(row[0])
+            "SELECT generation, key FROM person_keys WHERE subject = ? "
+            "ORDER BY generation DESC LIMIT 1", (str(subject),)).fetchone()
+        return None if row is None else (int(row[0]), None if row[1] is None else bytes(row[1]))
 
-    def _delete(self, subject: UUID) -> None:
-        self._db.execute("DELETE FROM person_keys WHERE subject = ?", (str(subject),))
+    def _select(self, subject: UUID, generation: int) -> bytes | None:
+        row = self._db.execute(
+            "SELECT key FROM person_keys WHERE subject = ? AND generation = ?",
+            (str(subject), generation)).fetchone()
+        return None if row is None or row[0] is None else bytes(row[0])
+
+    def _insert(self, subject: UUID, generation: int, key: bytes) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO person_keys (subject, generation, key) VALUES (?, ?, ?)",
+            (str(subject), generation, key))
+
+    def _destroy(self, subject: UUID) -> None:
+        self._db.execute("UPDATE person_keys SET key = NULL WHERE subject = ?", (str(subject),))
 
     def close(self) -> None:
         self._db.close()
 
 
-class PostgresKeyStore(_CachedKeyStore):
-    """Keys in a table of their own, beside (never inside) the event log."""
+class PostgresKeyStore(_KeyTable):
+    """Keys in a table of their own, beside (never inside) the event log.
+
+    PostgreSQL keeps an updated row's old version until VACUUM: operations vacuum
+    ``wushe_person_keys`` after erasures (docs/architecture.md).
+    """
 
     def __init__(self, settings: PostgresSettings) -> None:
         super().__init__()
         self._db = psycopg.connect(settings.conninfo(), autocommit=True)
         self._table = sql.Identifier(settings.schema, "wushe_person_keys")
-        self._db.execute(
-            sql.SQL(
-                "CREATE TABLE IF NOT EXISTS {} (subject uuid PRIMARY KEY, key bytea NOT NULL)"
-            ).format(self._table)
-        )
+        self._db.execute(sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {} (subject uuid NOT NULL, generation int NOT NULL, "
+            "key bytea, PRIMARY KEY (subject, generation))").format(self._table))
 
-    def _select(self, subject: UUID) -> bytes | None:
-        with self._lock:
-            row = self._db.execute(
-                sql.SQL("SELECT key FROM {} WHERE subject = %s").format(self._table), (subject,)
-            ).fetchone()
-        return None if row is None else bytes(row[0])
+    def _latest(self, subject: UUID) -> tuple[int, bytes | None] | None:
+        row = self._db.execute(sql.SQL(
+            "SELECT generation, key FROM {} WHERE subject = %s "
+            "ORDER BY generation DESC LIMIT 1").format(self._table), (subject,)).fetchone()
+        return None if row is None else (int(row[0]), None if row[1] is None else bytes(row[1]))
 
-    def _insert_or_select(self, subject: UUID, candidate: bytes) -> bytes:
-        row = self._db.execute(
-            sql.SQL(
-                "INSERT INTO {0} (subject, key) VALUES (%s, %s) ON CONFLICT (subject) "
-                "DO UPDATE SET key = {0}.key RETURNING key"
-            ).format(self._table),
-            (subject, candidate),
-        ).fetchone()
-        assert row is not None  # noqa: S101  (RETURNING always yields the row)
-        return bytes(row[0])
+    def _select(self, subject: UUID, generation: int) -> bytes | None:
+        row = self._db.execute(sql.SQL(
+            "SELECT key FROM {} WHERE subject = %s AND generation = %s").format(self._table),
+            (subject, generation)).fetchone()
+        return None if row is None or row[0] is None else bytes(row[0])
 
-    def _delete(self, subject: UUID) -> None:
-        self._db.execute(
-            sql.SQL("DELETE FROM {} WHERE subject = %s").format(self._table), (subject,)
-        )
+    def _insert(self, subject: UUID, generation: int, key: bytes) -> None:
+        self._db.execute(sql.SQL(
+            "INSERT INTO {} (subject, generation, key) VALUES (%s, %s, %s) "
+            "ON CONFLICT DO NOTHING").format(self._table), (subject, generation, key))
+
+    def _destroy(self, subject: UUID) -> None:
+        self._db.execute(sql.SQL("UPDATE {} SET key = NULL WHERE subject = %s").format(
+            self._table), (subject,))
 
     def close(self) -> None:
         self._db.close()

@@ -28,12 +28,16 @@ if TYPE_CHECKING:
 
     from wushe.infra.keystore import KeyStore
 
-__all__ = ["SEALED_PREFIX", "MsgspecMapper"]
+__all__ = ["SEALED_PREFIX", "EventEncodingError", "MsgspecMapper"]
 
-SEALED_PREFIX = "pd1:"
+SEALED_PREFIX = "pd2:"  # then "<key generation>:<base64 of nonce + ciphertext>"
 _NONCE_BYTES = 12
 _ENVELOPE = frozenset({"originator_id", "originator_version"})
 _encoder = msgspec.json.Encoder()
+
+
+class EventEncodingError(TypeError):
+    """An event holds a value its own schema would not read back; it was not stored."""
 
 
 class _Codec(msgspec.Struct, frozen=True):
@@ -78,11 +82,13 @@ class MsgspecMapper(Mapper[UUID]):
                 state[name] = self._seal(subject, name, state[name])
         if codec.class_version > 1:
             state["class_version"] = codec.class_version
+        encoded = _encoder.encode(state)
+        _check_readable(codec, encoded)
         return StoredEvent(
             originator_id=subject,
             originator_version=domain_event.originator_version,
             topic=get_topic(cls),
-            state=_encoder.encode(state),
+            state=encoded,
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
@@ -104,17 +110,17 @@ class MsgspecMapper(Mapper[UUID]):
         if not isinstance(value, str):
             msg = f"personal field {field!r} must be a string, not {type(value).__name__}"
             raise TypeError(msg)
+        generation, key = self.keys.current(subject)
         nonce = secrets.token_bytes(_NONCE_BYTES)
-        sealed = AESGCM(self.keys.get_or_create(subject)).encrypt(
-            nonce, value.encode(), f"{subject}:{field}".encode()
-        )
-        return SEALED_PREFIX + base64.b64encode(nonce + sealed).decode()
+        sealed = AESGCM(key).encrypt(nonce, value.encode(), f"{subject}:{field}".encode())
+        return f"{SEALED_PREFIX}{generation}:{base64.b64encode(nonce + sealed).decode()}"
 
     def _open(self, subject: UUID, field: str, token: str) -> str | None:
-        key = self.keys.get(subject)
+        generation, _, body = token.removeprefix(SEALED_PREFIX).partition(":")
+        key = self.keys.get(subject, int(generation))
         if key is None:  # forgotten: the data is gone for good
             return None
-        raw = base64.b64decode(token.removeprefix(SEALED_PREFIX))
+        raw = base64.b64decode(body)
         try:
             plain = AESGCM(key).decrypt(
                 raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], f"{subject}:{field}".encode()
@@ -123,6 +129,15 @@ class MsgspecMapper(Mapper[UUID]):
             msg = f"personal field {field!r} of {subject} fails authentication"
             raise ValueError(msg) from None
         return plain.decode()
+
+
+def _check_readable(codec: _Codec, encoded: bytes) -> None:
+    # A safety net under the aggregates' own validation: never store an event
+    # that its schema cannot read back, or the aggregate could not be loaded again.
+    try:
+        codec.decoder.decode(encoded)
+    except msgspec.ValidationError as error:
+        raise EventEncodingError(str(error)) from None
 
 
 def _decode_state(cls: type[object], codec: _Codec, data: bytes) -> dict[str, Any]:

@@ -15,17 +15,24 @@ from uuid import UUID, uuid5
 import msgspec
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Mapper
+from eventsourcing.persistence import IntegrityError, Mapper, Recording
 from eventsourcing.utils import Environment
 
+# Imported for its effect: every aggregate type, so every topic in the log resolves.
+import wushe.platform.domain  # noqa: F401
 from wushe.infra.eventstore import (
     ALLOWED_PERSISTENCE_MODULES,
     event_store_environment,
     open_key_store,
 )
-from wushe.infra.mapper import MsgspecMapper
+from wushe.infra.mapper import EventEncodingError, MsgspecMapper
 from wushe.infra.settings import APPLICATION_NAME
-from wushe.platform.domain.errors import ConflictError, NotFoundError, StaleVersionError
+from wushe.platform.domain.errors import (
+    ConflictError,
+    NotFoundError,
+    StaleVersionError,
+    ValidationError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -110,7 +117,7 @@ class WusheApplication(Application[UUID]):
         creation finds the first and appends nothing.
         """
         try:
-            recordings = self.save(aggregate)
+            recordings = self._save_checked(aggregate)
         except IntegrityError:
             existing = self.load(type(aggregate), aggregate.id)
             return Recorded(existing.id, existing.version, self.log_position())
@@ -145,7 +152,7 @@ class WusheApplication(Application[UUID]):
             ConflictError: another writer saved one of them first.
         """
         try:
-            recordings = self.save(first, *others)
+            recordings = self._save_checked(first, *others)
         except IntegrityError:
             raise ConflictError(
                 "version.conflict", "另一位用户刚刚修改了这条数据，请刷新后重试",
@@ -153,6 +160,14 @@ class WusheApplication(Application[UUID]):
             ) from None
         position = recordings[-1].notification.id if recordings else self.log_position()
         return Recorded(first.id, first.version, position, created=created)
+
+    def _save_checked(self, *aggregates: Aggregate) -> list[Recording[UUID]]:
+        try:
+            return self.save(*aggregates)
+        except EventEncodingError as error:
+            raise ValidationError(
+                "input.bad_type", f"输入的数据类型不正确：{error}",
+                f"a value has the wrong type: {error}") from None
 
     def load(self, kind: type[A], aggregate_id: UUID) -> A:
         """The current state of an aggregate of ``kind``.

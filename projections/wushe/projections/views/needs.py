@@ -1,0 +1,139 @@
+"""The needs list (需求清单): every resident request and where it stands.
+
+Filters the coordinator needs are columns with indexes: status, category, grid,
+urgency, priority (urgent or vulnerable), source, handler; the overdue flag and
+working days left depend on "now" and are computed when queried, from
+``deadline``/``answer_due``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from wushe.projections.masking import mask_name, mask_phone
+from wushe.projections.projection import Projection, handles
+from wushe.projections.schema import Column, Table
+from wushe.projections.writer import ViewWriter
+
+__all__ = ["NeedsList"]
+
+T, I = "text", "integer"
+NEEDS = Table(
+    name="needs",
+    columns=tuple(Column(n, t) for n, t in (
+        ("need_id", T), ("community_id", T), ("grid", T), ("source", T), ("category", T),
+        ("title", T), ("urgency", T), ("vulnerable_groups", T), ("priority", I),
+        ("status", T), ("handler", T), ("resident", T), ("resident_phone", T),
+        ("received_at", T), ("accepted_at", T), ("deadline", T), ("extensions", I),
+        ("closed_at", T), ("closed_overdue", I), ("replied_at", T), ("answer_due", T),
+        ("answer_late", I), ("score", I), ("updated_at", T), ("version", I),
+    )),
+    key=("need_id",),
+    indexes=(("community_id", "status", "received_at"), ("community_id", "category"),
+             ("community_id", "grid"), ("community_id", "deadline")),
+)
+_URGENT = frozenset({"urgent", "emergency"})
+
+
+class NeedsList(Projection):
+    """Maintains the ``needs`` table."""
+
+    name: ClassVar[str] = "needs"
+    tables: ClassVar[tuple[Table, ...]] = (NEEDS,)
+
+    @handles("wushe.need.received")
+    def received(self, event: Any, view: ViewWriter) -> None:
+        view.put("needs", {
+            "need_id": event.originator_id, "community_id": event.community_id,
+            "grid": event.grid, "source": event.source, "category": event.category,
+            "title": event.title, "urgency": event.urgency,
+            "vulnerable_groups": event.vulnerable_groups,
+            "priority": event.urgency in _URGENT or bool(event.vulnerable_groups),
+            "status": "received", "resident": mask_name(event.resident_name),
+            "resident_phone": mask_phone(event.resident_phone),
+            "received_at": event.received_at, "extensions": 0, "closed_overdue": 0,
+            "answer_late": 0, "updated_at": event.received_at, "version": 1,
+        })
+
+    @handles("wushe.need.accepted")
+    def accepted(self, event: Any, view: ViewWriter) -> None:
+        _update(view, event, status="accepted", accepted_at=event.at)
+
+    @handles("wushe.need.returned")
+    def returned(self, event: Any, view: ViewWriter) -> None:
+        _update(view, event, status="returned")
+
+    @handles("wushe.need.resubmitted")
+    def resubmitted(self, event: Any, view: ViewWriter) -> None:
+        _update(view, event, status="received")
+
+    @handles("wushe.need.referred")
+    def referred(self, event: Any, view: ViewWriter) -> None:
+        _update(view, event, status="referred", handler=event.to_post)
+
+    @handles("wushe.need.refused")
+    def refused(self, event: Any, view: ViewWriter) -> None:
+        _update(view, event, status="refused", deadline=None)
+
+    @handles("wushe.need.handling_started")
+    def handling_started(self, event: Any, view: ViewWriter) -> None:
+        _update(view, event, status="in_handling", handler=event.handler,
+                deadline=event.deadline)
+
+    @handles("wushe.need.extended")
+    def extended(self, event: Any, view: ViewWriter) -> None:
+        row = _row(view, event)
+        _update(view, event, status="extended", deadline=event.extension.deadline,
+                extensions=int(row["extensions"] or 0) + 1, at=event.extension.at)
+
+    @handles("wushe.need.reassigned")
+    def reassigned(self, event: Any, view: ViewWriter) -> None:
+        _update(view, event, handler=event.handler, at=None)
+
+    @handles("wushe.need.progress_recorded")
+    def progress_recorded(self, event: Any, view: ViewWriter) -> None:
+        _update(view, event)
+
+    @handles("wushe.need.closed")
+    def closed(self, event: Any, view: ViewWriter) -> None:
+        _update(view, event, status="closed", closed_at=event.at, closed_overdue=event.overdue)
+
+    @handles("wushe.need.replied")
+    def replied(self, event: Any, view: ViewWriter) -> None:
+        _update(view, event, status="replied", replied_at=event.reply.at, at=event.reply.at)
+
+    @handles("wushe.need.objected")
+    def objected(self, event: Any, view: ViewWriter) -> None:
+        _update(view, event, status="objected", answer_due=event.answer_due)
+
+    @handles("wushe.need.objection_answered")
+    def objection_answered(self, event: Any, view: ViewWriter) -> None:
+        _update(view, event, status="answered", answer_late=event.late)
+
+    @handles("wushe.need.evaluated")
+    def evaluated(self, event: Any, view: ViewWriter) -> None:
+        _update(view, event, status="evaluated", score=event.score)
+
+    @handles("wushe.need.forgotten")
+    def forgotten(self, event: Any, view: ViewWriter) -> None:
+        _update(view, event, resident=None, resident_phone=None, at=None)
+
+
+def _row(view: ViewWriter, event: Any) -> dict[str, Any]:
+    row = view.get("needs", event.originator_id)
+    if row is None:  # pragma: no cover  (the log always starts with "received")
+        msg = f"need {event.originator_id} has no row"
+        raise LookupError(msg)
+    return row
+
+
+_KEEP = object()
+
+
+def _update(view: ViewWriter, event: Any, *, at: Any = _KEEP, **changes: Any) -> None:
+    row = _row(view, event)
+    row.update(changes)
+    moment = getattr(event, "at", None) if at is _KEEP else at
+    row["updated_at"] = moment if moment is not None else row["updated_at"]
+    row["version"] = event.originator_version
+    view.put("needs", row)
