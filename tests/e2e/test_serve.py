@@ -68,3 +68,18 @@ def test_the_openapi_document_is_served(server: str) -> None:
 
 def test_unknown_paths_are_404_not_500(server: str) -> None:
     assert httpx.get(f"{server}/no/such/page").status_code == 404
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("mysql://root@127.0.0.1/test", "configuration: WUSHE_DATABASE_URL must be a postgresql://"),
+    ("postgresql://postgres@127.0.0.1:1/test", "cannot open the event store"),
+])
+def test_a_bad_store_is_a_clear_error_not_a_traceback(tmp_path: Path, url: str,
+                                                      message: str) -> None:
+    env = {**os.environ, "WUSHE_DATA_DIR": str(tmp_path), "WUSHE_DATABASE_URL": url}
+    for command in (["serve", "--port", str(free_port())], ["demo", "--if-empty"]):
+        done = subprocess.run([WUSHE, *command], env=env, capture_output=True,  # noqa: S603
+                              text=True, check=False, timeout=60)
+        assert done.returncode == 1
+        assert message in done.stderr
+        assert "Traceback" not in done.stderr

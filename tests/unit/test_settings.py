@@ -158,3 +158,14 @@ class TestUrlEdgeCases:
 
     def test_the_database_name_is_percent_decoded(self) -> None:
         assert PostgresSettings.from_url("postgresql://h/my%20db").dbname == "my db"
+
+
+class TestKeyDirectory:
+    def test_keys_live_beside_the_data_by_default(self, tmp_path: Path) -> None:
+        settings = Settings.from_env({"WUSHE_DATA_DIR": str(tmp_path)})
+        assert settings.key_path == tmp_path / "keys.sqlite3"
+
+    def test_keys_can_live_elsewhere(self, tmp_path: Path) -> None:
+        settings = Settings.from_env({"WUSHE_DATA_DIR": str(tmp_path / "data"),
+                                      "WUSHE_KEY_DIR": str(tmp_path / "vault")})
+        assert settings.key_path == tmp_path / "vault" / "keys.sqlite3"

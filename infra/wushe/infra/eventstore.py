@@ -49,7 +49,7 @@ def event_store_environment(settings: Settings) -> dict[str, str]:
 def open_key_store(settings: Settings) -> KeyStore:
     """The key store that goes with the event store of ``settings``."""
     if settings.postgres is None:
-        return SQLiteKeyStore(settings.data_dir / "keys.sqlite3")
+        return SQLiteKeyStore(settings.key_path)
     return PostgresKeyStore(settings.postgres)
 
 

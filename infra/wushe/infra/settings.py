@@ -72,6 +72,9 @@ class Settings:
     data_dir: Path
     postgres: PostgresSettings | None = None
     lock_timeout_seconds: int = 5
+    # Person keys (SQLite store only): default beside the data; put them on other
+    # storage to keep them out of the data directory's backups.
+    key_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -80,10 +83,17 @@ class Settings:
         url = env.get("WUSHE_DATABASE_URL", "").strip()
         if url and not url.startswith(("postgresql://", "postgres://")):
             raise SettingsError("WUSHE_DATABASE_URL must be a postgresql:// URL")
+        key_dir = env.get("WUSHE_KEY_DIR", "").strip()
         return cls(
             data_dir=Path(env.get("WUSHE_DATA_DIR", "var")).resolve(),
             postgres=PostgresSettings.from_url(url) if url else None,
+            key_dir=Path(key_dir).resolve() if key_dir else None,
         )
+
+    @property
+    def key_path(self) -> Path:
+        """The embedded key store's file."""
+        return (self.key_dir or self.data_dir) / "keys.sqlite3"
 
     @property
     def sqlite_path(self) -> Path:

@@ -6,11 +6,12 @@ from datetime import datetime
 
 import click
 import msgspec
+import psycopg
 import uvicorn
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, OperationalError, ProgrammingError
 from rich.progress import MofNCompleteColumn, Progress
 
-from wushe.infra.settings import Settings
+from wushe.infra.settings import Settings, SettingsError
 from wushe.platform.application import WusheApplication
 from wushe.platform.demo import DemoSpec, load_demo
 from wushe.platform.domain.calendar import CHINA_TIME
@@ -29,6 +30,7 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def serve(host: str, port: int) -> None:
     """Serve the HTTP API (data from WUSHE_DATA_DIR or WUSHE_DATABASE_URL)."""
+    open_application().close()  # fail here, clearly, rather than inside the server
     click.echo(f"wushe serving on http://{host}:{port}  (OpenAPI: /schema)")
     uvicorn.run("wushe.platform.http.asgi:app", factory=True, host=host, port=port,
                 log_level="info")
@@ -53,7 +55,7 @@ def demo(seed: int, communities: int, volunteers: int | None, week_of: datetime 
         raise click.BadParameter("must be a Monday", param_hint="--week-of")
     else:
         spec = msgspec.convert({**options, "week_of": week_of.date()}, DemoSpec)
-    application = WusheApplication(Settings.from_env())
+    application = open_application()
     try:
         if if_empty and application.log_position() > 0:
             click.echo("The store already has data; demo not loaded again.")
@@ -69,3 +71,13 @@ def demo(seed: int, communities: int, volunteers: int | None, week_of: datetime 
         application.close()
     click.echo(f"Recorded {summary.events:,} events for {summary.aggregates:,} aggregates: "
                + ", ".join(f"{k} {v:,}" for k, v in sorted(summary.counts.items())))
+
+
+def open_application() -> WusheApplication:
+    """The application for the environment's settings, or a clear error message."""
+    try:
+        return WusheApplication(Settings.from_env())
+    except SettingsError as error:
+        raise click.ClickException(f"configuration: {error}") from None
+    except (psycopg.OperationalError, OperationalError, ProgrammingError) as error:
+        raise click.ClickException(f"cannot open the event store: {error}") from None

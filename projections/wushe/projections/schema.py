@@ -14,7 +14,8 @@ from uuid import UUID
 
 import msgspec
 
-__all__ = ["Column", "Table", "to_db", "utc_text"]
+__all__ = ["Column", "ColumnType", "DbValue", "Table", "integer_columns", "text_columns",
+           "to_db", "utc_text"]
 
 ColumnType = Literal["text", "integer", "real"]
 DbValue = str | int | float | None
@@ -41,6 +42,16 @@ class Table(msgspec.Struct, frozen=True):
         return tuple(c.name for c in self.columns)
 
 
+def text_columns(*names: str) -> tuple[Column, ...]:
+    """Text columns with these names."""
+    return tuple(Column(n, "text") for n in names)
+
+
+def integer_columns(*names: str) -> tuple[Column, ...]:
+    """Integer columns with these names."""
+    return tuple(Column(n, "integer") for n in names)
+
+
 def utc_text(moment: datetime) -> str:
     """Fixed-width UTC text, so that comparing texts compares times."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -50,20 +61,16 @@ def to_db(value: object) -> DbValue:
     """Convert a domain value to one of the three stored types."""
     if value is None or isinstance(value, str | float):
         return value
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
     if isinstance(value, Enum):
         return to_db(value.value)
-    if isinstance(value, UUID):
-        return str(value)
+    if isinstance(value, int):  # bool included: stored as 0/1
+        return int(value)
     if isinstance(value, datetime):
         return utc_text(value)
-    if isinstance(value, date):
-        return value.isoformat()
+    if isinstance(value, UUID | date):
+        return str(value)
     if isinstance(value, tuple | list | frozenset | set):
         items = [to_db(v) for v in value]
-        return msgspec.json.encode(sorted(items, key=str) if isinstance(value, frozenset | set)
-                                   else items).decode()
+        ordered = sorted(items, key=str) if isinstance(value, frozenset | set) else items
+        return msgspec.json.encode(ordered).decode()
     raise TypeError(f"cannot store {type(value).__name__} in a view")

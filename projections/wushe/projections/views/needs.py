@@ -8,26 +8,27 @@ working days left depend on "now" and are computed when queried, from
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from wushe.projections.masking import mask_name, mask_phone
 from wushe.projections.projection import Projection, handles
-from wushe.projections.schema import Column, Table
-from wushe.projections.writer import ViewWriter
+from wushe.projections.schema import Table, integer_columns, text_columns
+
+if TYPE_CHECKING:
+    from wushe.projections.writer import ViewWriter
 
 __all__ = ["NeedsList"]
 
-T, I = "text", "integer"
 NEEDS = Table(
     name="needs",
-    columns=tuple(Column(n, t) for n, t in (
-        ("need_id", T), ("community_id", T), ("grid", T), ("source", T), ("category", T),
-        ("title", T), ("urgency", T), ("vulnerable_groups", T), ("priority", I),
-        ("status", T), ("handler", T), ("resident", T), ("resident_phone", T),
-        ("received_at", T), ("accepted_at", T), ("deadline", T), ("extensions", I),
-        ("closed_at", T), ("closed_overdue", I), ("replied_at", T), ("answer_due", T),
-        ("answer_late", I), ("score", I), ("updated_at", T), ("version", I),
-    )),
+    columns=(
+        *text_columns("need_id", "community_id", "grid", "source", "category", "title",
+                      "urgency", "vulnerable_groups", "status", "handler", "resident",
+                      "resident_phone", "received_at", "accepted_at", "deadline", "closed_at",
+                      "replied_at", "answer_due", "updated_at"),
+        *integer_columns("priority", "extensions", "closed_overdue", "answer_late", "score",
+                         "version"),
+    ),
     key=("need_id",),
     indexes=(("community_id", "status", "received_at"), ("community_id", "category"),
              ("community_id", "grid"), ("community_id", "deadline")),
