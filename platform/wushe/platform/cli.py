@@ -13,6 +13,7 @@ from rich.progress import MofNCompleteColumn, Progress
 
 from wushe.infra.settings import Settings, SettingsError
 from wushe.platform.application import WusheApplication
+from wushe.platform.cli_projections import projections
 from wushe.platform.demo import DemoSpec, load_demo
 from wushe.platform.domain.calendar import CHINA_TIME
 
@@ -81,3 +82,6 @@ def open_application() -> WusheApplication:
         raise click.ClickException(f"configuration: {error}") from None
     except (psycopg.OperationalError, OperationalError, ProgrammingError) as error:
         raise click.ClickException(f"cannot open the event store: {error}") from None
+
+
+main.add_command(projections)
