@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
+import msgspec
 import pytest
+from eventsourcing.persistence import StoredEvent
 
-from tests.helpers import MONDAY_9AM, assert_replays_equal, state_of
+from tests.helpers import MONDAY_9AM, MemoryKeyStore, assert_replays_equal, replay, state_of
+from wushe.infra.mapper import MsgspecMapper
 from wushe.platform.domain.assignment import (
     EARLY_CHECK_IN_ALLOWANCE,
+    MAX_ALLOWANCE,
     MAX_CREDITED_MINUTES,
+    OVERRUN_ALLOWANCE,
     Assignment,
     AssignmentStatus,
     credit,
@@ -249,10 +254,11 @@ class TestCheckOut:
         assignment.check_out(SHIFT.start + 89 * MINUTE)
         assert (assignment.service_minutes, assignment.credited_minutes) == (89, 60)
 
-    def test_actual_time_counts_even_past_the_shift(self) -> None:
+    def test_time_before_the_shift_is_not_service(self) -> None:
         assignment = checked_in(SHIFT.start - 20 * MINUTE)
         assignment.check_out(SHIFT.end + 10 * MINUTE)
-        assert assignment.service_minutes == 210
+        assert assignment.service_minutes == 190
+        assert assignment.overrun is False
 
     @pytest.mark.parametrize("offset", [timedelta(0), -SECOND, -timedelta(hours=1)])
     def test_not_before_check_in(self, offset: timedelta) -> None:
@@ -268,6 +274,93 @@ class TestCheckOut:
 
     def test_credit_helper(self) -> None:
         assert [credit(m, 30) for m in (0, 29, 30, 59, 60, 89, 90)] == [0, 0, 30, 30, 60, 60, 90]
+
+
+class TestServiceTime:
+    """Service is credited within the shift, plus the overrun allowance after its end."""
+
+    @pytest.mark.parametrize(
+        ("check_in", "check_out", "service", "overrun"),
+        [
+            # Early check-in: service starts with the shift.
+            (SHIFT.start - 30 * MINUTE, SHIFT.start + 90 * MINUTE, 90, False),
+            # Checked in early and left before the shift began: nothing served.
+            (SHIFT.start - 30 * MINUTE, SHIFT.start - 10 * MINUTE, 0, False),
+            (SHIFT.start - 30 * MINUTE, SHIFT.start, 0, False),
+            # Late check-in: service starts at the check-in.
+            (SHIFT.start + 20 * MINUTE, SHIFT.start + 80 * MINUTE, 60, False),
+            (SHIFT.start, SHIFT.end, 180, False),
+            # Wrapping up after the end counts, up to the allowance.
+            (SHIFT.start, SHIFT.end + OVERRUN_ALLOWANCE - SECOND, 239, False),
+            (SHIFT.start, SHIFT.end + OVERRUN_ALLOWANCE, 240, False),
+            # Later still: accepted, capped at the allowance, and flagged.
+            (SHIFT.start, SHIFT.end + OVERRUN_ALLOWANCE + SECOND, 240, True),
+            (SHIFT.start, SHIFT.end + timedelta(days=3), 240, True),
+        ],
+    )
+    def test_boundaries(self, check_in: datetime, check_out: datetime, service: int,
+                        overrun: bool) -> None:
+        assignment = at_status(AssignmentStatus.ACCEPTED)
+        assignment.check_in(check_in)
+        assignment.check_out(check_out)
+        assert (assignment.service_minutes, assignment.overrun) == (service, overrun)
+        assert assignment.credited_minutes == credit(service, 30)
+        assert assignment.status is AssignmentStatus.CHECKED_OUT
+        assert_replays_equal(assignment, assignment.collect_events())
+
+    @pytest.mark.parametrize(
+        ("allowance", "check_out", "service", "overrun"),
+        [
+            (timedelta(0), SHIFT.end, 180, False),
+            (timedelta(0), SHIFT.end + SECOND, 180, True),
+            (2 * OVERRUN_ALLOWANCE, SHIFT.end + 2 * OVERRUN_ALLOWANCE, 300, False),
+            (MAX_ALLOWANCE, SHIFT.end + MAX_ALLOWANCE, 180 + 24 * 60, False),
+        ],
+    )
+    def test_the_allowance_is_a_policy(self, allowance: timedelta, check_out: datetime,
+                                       service: int, overrun: bool) -> None:
+        assignment = checked_in()
+        assignment.check_out(check_out, overrun_allowance=allowance)
+        assert (assignment.service_minutes, assignment.overrun) == (service, overrun)
+
+    @pytest.mark.parametrize("allowance", [-SECOND, MAX_ALLOWANCE + SECOND])
+    def test_allowance_range(self, allowance: timedelta) -> None:
+        assignment = checked_in()
+        assert_rejected(assignment, lambda: assignment.check_out(SHIFT.end, 30, allowance),
+                        ValidationError, "input.out_of_range")
+
+    def test_a_very_long_service_is_capped_so_confirming_never_fails(self) -> None:
+        span = TimeSpan(SHIFT.start, SHIFT.start + timedelta(days=3))
+        assignment = proposed(span=span)
+        assignment.accept(PROPOSED_AT + MINUTE)
+        assignment.check_in(span.start)
+        assignment.check_out(span.end, rounding_minutes=7)
+        assert assignment.service_minutes == 3 * 24 * 60
+        assert assignment.credited_minutes == credit(MAX_CREDITED_MINUTES, 7) == 1435
+        assignment.confirm_hours(COORDINATOR, LATER + timedelta(days=3))
+        assert assignment.status is AssignmentStatus.CONFIRMED
+        assert assignment.credited_minutes == 1435
+        assert_replays_equal(assignment, assignment.collect_events())
+
+    def test_credit_never_exceeds_the_maximum(self) -> None:
+        assert credit(MAX_CREDITED_MINUTES + 500, 30) == MAX_CREDITED_MINUTES
+        assert credit(MAX_CREDITED_MINUTES - 1, 30) == MAX_CREDITED_MINUTES - 30
+
+    def test_a_check_out_stored_before_the_overrun_flag_loads_as_no_overrun(self) -> None:
+        assignment = checked_in()
+        assignment.check_out(SHIFT.end + 3 * OVERRUN_ALLOWANCE)
+        events = assignment.collect_events()
+        mapper = MsgspecMapper(MemoryKeyStore())
+        stored = mapper.to_stored_event(events[-1])
+        state = msgspec.json.decode(stored.state)
+        assert state.pop("class_version") == 2
+        assert state.pop("overrun") is True
+        old = StoredEvent(originator_id=stored.originator_id,
+                          originator_version=stored.originator_version,
+                          topic=stored.topic, state=msgspec.json.encode(state))
+        restored = replay([*events[:-1], mapper.to_domain_event(old)], mapper)
+        assert restored.overrun is False
+        assert restored.service_minutes == assignment.service_minutes
 
 
 def checked_out(minutes: int = 100) -> Assignment:
@@ -451,3 +544,96 @@ class TestReplay:
         assignment.dispute("不同意", uuid4(), LATER)
         assignment.resolve_dispute(95, "折中", COORDINATOR, LATER)
         assert_replays_equal(assignment, assignment.collect_events())
+
+
+# -- wrongly typed input ----------------------------------------------------------
+
+NOT_UUID: tuple[object, ...] = ("not-an-id", str(COORDINATOR), 5, None)
+NOT_DATETIME: tuple[object, ...] = ("2026-12-01T09:00:00+08:00", date(2026, 12, 1), 5)
+NOT_INT: tuple[object, ...] = (4.5, 30.0, "30", True, False)
+NOT_TEXT: tuple[object, ...] = (5, b"reason", ("reason",), None)
+NOT_DURATION: tuple[object, ...] = (30, 30.0, "PT30M")
+
+_WRONG: list[tuple[str, AssignmentStatus, Callable[[Assignment, Any], object],
+                   tuple[object, ...], str]] = [
+    ("accept.at", _S.PROPOSED, lambda a, v: a.accept(v), NOT_DATETIME, "input.not_datetime"),
+    ("decline.reason", _S.PROPOSED, lambda a, v: a.decline(v, LATER), NOT_TEXT,
+     "input.not_text"),
+    ("decline.at", _S.PROPOSED, lambda a, v: a.decline("r", v), NOT_DATETIME,
+     "input.not_datetime"),
+    ("expire.at", _S.PROPOSED, lambda a, v: a.expire(v), NOT_DATETIME, "input.not_datetime"),
+    ("cancel.reason", _S.ACCEPTED, lambda a, v: a.cancel(v, LATER), NOT_TEXT,
+     "input.not_text"),
+    ("cancel.at", _S.ACCEPTED, lambda a, v: a.cancel("r", v), NOT_DATETIME,
+     "input.not_datetime"),
+    ("mark_no_show.at", _S.ACCEPTED, lambda a, v: a.mark_no_show(v), NOT_DATETIME,
+     "input.not_datetime"),
+    ("check_in.at", _S.ACCEPTED, lambda a, v: a.check_in(v), NOT_DATETIME,
+     "input.not_datetime"),
+    ("check_in.early_allowance", _S.ACCEPTED, lambda a, v: a.check_in(SHIFT.start, v),
+     NOT_DURATION, "input.not_duration"),
+    ("check_out.at", _S.CHECKED_IN, lambda a, v: a.check_out(v), NOT_DATETIME,
+     "input.not_datetime"),
+    ("check_out.rounding_minutes", _S.CHECKED_IN, lambda a, v: a.check_out(LATER, v), NOT_INT,
+     "input.not_integer"),
+    ("check_out.overrun_allowance", _S.CHECKED_IN, lambda a, v: a.check_out(LATER, 30, v),
+     NOT_DURATION, "input.not_duration"),
+    ("confirm_hours.by", _S.CHECKED_OUT, lambda a, v: a.confirm_hours(v, LATER), NOT_UUID,
+     "input.bad_id"),
+    ("confirm_hours.at", _S.CHECKED_OUT, lambda a, v: a.confirm_hours(COORDINATOR, v),
+     NOT_DATETIME, "input.not_datetime"),
+    ("confirm_hours.credited_minutes", _S.CHECKED_OUT,
+     lambda a, v: a.confirm_hours(COORDINATOR, LATER, v, "r"), NOT_INT, "input.not_integer"),
+    ("confirm_hours.reason", _S.CHECKED_OUT,
+     lambda a, v: a.confirm_hours(COORDINATOR, LATER, 60, v), NOT_TEXT[:-1], "input.not_text"),
+    ("dispute.reason", _S.CHECKED_OUT, lambda a, v: a.dispute(v, COORDINATOR, LATER), NOT_TEXT,
+     "input.not_text"),
+    ("dispute.by", _S.CHECKED_OUT, lambda a, v: a.dispute("r", v, LATER), NOT_UUID,
+     "input.bad_id"),
+    ("dispute.at", _S.CHECKED_OUT, lambda a, v: a.dispute("r", COORDINATOR, v), NOT_DATETIME,
+     "input.not_datetime"),
+    ("resolve_dispute.credited_minutes", _S.DISPUTED,
+     lambda a, v: a.resolve_dispute(v, "r", COORDINATOR, LATER), NOT_INT, "input.not_integer"),
+    ("resolve_dispute.resolution", _S.DISPUTED,
+     lambda a, v: a.resolve_dispute(60, v, COORDINATOR, LATER), NOT_TEXT, "input.not_text"),
+    ("resolve_dispute.by", _S.DISPUTED, lambda a, v: a.resolve_dispute(60, "r", v, LATER),
+     NOT_UUID, "input.bad_id"),
+    ("resolve_dispute.at", _S.DISPUTED,
+     lambda a, v: a.resolve_dispute(60, "r", COORDINATOR, v), NOT_DATETIME,
+     "input.not_datetime"),
+]
+
+
+class TestWrongTypes:
+    """A wrongly typed argument is a ValidationError, and nothing is recorded."""
+
+    @pytest.mark.parametrize(
+        ("field", "value", "code"),
+        [(field, value, "input.bad_id")
+         for field in ("id", "project_id", "shift_id", "volunteer_id")
+         for value in NOT_UUID]
+        + [(field, value, "input.bad_id")
+           for field in ("team_id", "staffing_run_id") for value in NOT_UUID[:-1]]
+        + [(field, value, "input.not_datetime")
+           for field in ("at", "expires_at") for value in NOT_DATETIME]
+        + [
+            ("span", (SHIFT.start, SHIFT.end), "input.bad_type"),
+            ("span", None, "input.bad_type"),
+            ("span", TimeSpan(SHIFT.start.isoformat(), SHIFT.end), "input.not_datetime"),  # type: ignore[arg-type]
+            ("span", TimeSpan(SHIFT.start, date(2026, 12, 1)), "input.not_datetime"),  # type: ignore[arg-type]
+        ],
+    )
+    def test_propose(self, field: str, value: object, code: str) -> None:
+        with pytest.raises(ValidationError) as info:
+            proposed(**{field: value})
+        assert info.value.code == code
+
+    @pytest.mark.parametrize(
+        ("status", "command", "value", "code"),
+        [pytest.param(status, command, value, code, id=f"{name}-{value!r}")
+         for name, status, command, values, code in _WRONG for value in values],
+    )
+    def test_commands(self, status: AssignmentStatus, command: Callable[[Assignment, Any], object],
+                      value: object, code: str) -> None:
+        assignment = at_status(status)
+        assert_rejected(assignment, lambda: command(assignment, value), ValidationError, code)

@@ -191,3 +191,36 @@ class TestProperties:
     def test_zero_days_is_the_start(self, calendar: WorkingCalendar, start: date) -> None:
         assert calendar.add_working_days(start, 0) == start
         assert calendar.working_days_between(start, start) == 0
+
+
+class TestWrongTypes:
+    """Wrongly typed days or dates are rejected at once (a float would never terminate)."""
+
+    @pytest.mark.parametrize("days", [2.5, 2.0, "2", True, None, float("inf")])
+    def test_working_days_must_be_an_integer(self, days: object) -> None:
+        with pytest.raises(ValidationError) as raised:
+            PLAIN.add_working_days(date(2026, 12, 1), days)  # type: ignore[arg-type]
+        assert (raised.value.code, raised.value.field) == ("input.not_integer", "working_days")
+
+    @pytest.mark.parametrize("days", [2.5, True, "2"])
+    def test_deadline_days_must_be_an_integer(self, days: object) -> None:
+        with pytest.raises(ValidationError) as raised:
+            PLAIN.deadline_after(MONDAY_9AM, days)  # type: ignore[arg-type]
+        assert raised.value.code == "input.not_integer"
+
+    @pytest.mark.parametrize("start", [MONDAY_9AM, "2026-12-01", None])
+    def test_start_must_be_a_date(self, start: object) -> None:
+        with pytest.raises(ValidationError) as raised:
+            PLAIN.add_working_days(start, 2)  # type: ignore[arg-type]
+        assert raised.value.code == "input.not_date"
+
+    @pytest.mark.parametrize("moment", [date(2026, 12, 1), "2026-12-01T09:00+08:00", None])
+    def test_moment_must_be_a_datetime(self, moment: object) -> None:
+        with pytest.raises(ValidationError) as raised:
+            PLAIN.deadline_after(moment, 2)  # type: ignore[arg-type]
+        assert raised.value.code == "input.not_datetime"
+
+    def test_days_between_takes_dates(self) -> None:
+        with pytest.raises(ValidationError) as raised:
+            PLAIN.working_days_between(date(2026, 12, 1), MONDAY_9AM)
+        assert (raised.value.code, raised.value.field) == ("input.not_date", "end")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
 
@@ -205,3 +205,72 @@ def test_replay_gives_the_same_state() -> None:
     community.remove_grid("S01")
     community.set_venue(900, 760, ("服务大厅", "社工室"))
     assert_replays_equal(community, community.collect_events())
+
+
+# -- wrongly typed input ----------------------------------------------------------
+
+NOT_INT: tuple[Any, ...] = (4.5, 9000.0, "9000", True, None)
+NOT_TEXT: tuple[Any, ...] = (5, b"x", None)
+
+
+class TestWrongTypes:
+    """A wrongly typed argument is a ValidationError, and nothing is recorded."""
+
+    @pytest.mark.parametrize(
+        ("field", "value", "code"),
+        [("id", v, "input.bad_id") for v in ("not-an-id", 5, None)]
+        + [("code", v, "community.bad_code") for v in (350102001, None)]
+        + [(f, v, "input.not_text") for f in ("name", "district") for v in NOT_TEXT]
+        + [(f, v, "input.not_integer")
+           for f in ("permanent_population", "households") for v in NOT_INT]
+        + [("at", v, "input.not_datetime")
+           for v in ("2026-12-01T09:00:00+08:00", date(2026, 12, 1), None)],
+    )
+    def test_found(self, field: str, value: object, code: str) -> None:
+        with pytest.raises(ValidationError) as raised:
+            found(**{field: value})
+        assert (raised.value.code, raised.value.field) == (code, field)
+
+    @pytest.mark.parametrize(
+        ("command", "value", "code", "field"),
+        [("population", v, "input.not_integer", "permanent_population") for v in NOT_INT]
+        + [("households", v, "input.not_integer", "households") for v in NOT_INT]
+        + [("grid", v, "input.bad_type", "grid")
+           for v in (None, "G01", Venue(100, 80), {"grid_id": "G01"})]
+        + [("grid", grid(households=v), "input.not_integer", "grid.households")
+           for v in NOT_INT]
+        + [("grid", grid(special=v), "input.not_boolean", "grid.special")
+           for v in (1, "yes", None)]
+        + [("grid", grid(grid_id=v), "input.not_text", "grid.grid_id") for v in NOT_TEXT]
+        + [("grid", grid(kind=5), "input.not_text", "grid.kind")]
+        + [("remove_grid", v, "input.not_text", "grid_id") for v in NOT_TEXT]
+        + [("total_area_m2", v, "input.not_integer", "total_area_m2") for v in NOT_INT]
+        + [("service_area_m2", v, "input.not_integer", "service_area_m2") for v in NOT_INT]
+        + [("rooms", v, "input.not_sequence", "rooms") for v in ("活动室", None, 5)]
+        + [("rooms", (5,), "input.not_text", "rooms")],
+    )
+    def test_commands(self, command: str, value: Any, code: str, field: str) -> None:
+        community = saved(found())
+        community.add_grid(grid("G01"))
+        community.collect_events()
+        calls: dict[str, Any] = {
+            "population": lambda: community.set_population(value, 3200),
+            "households": lambda: community.set_population(9000, value),
+            "grid": lambda: community.add_grid(value),
+            "remove_grid": lambda: community.remove_grid(value),
+            "total_area_m2": lambda: community.set_venue(value, 80, ()),
+            "service_area_m2": lambda: community.set_venue(100, value, ()),
+            "rooms": lambda: community.set_venue(100, 80, value),
+        }
+        assert_rejected(community, ValidationError, code, calls[command])
+        with pytest.raises(ValidationError) as raised:
+            calls[command]()
+        assert raised.value.field == field
+
+    @pytest.mark.parametrize("value", [4.5, "420", True])
+    def test_change_grid(self, value: Any) -> None:
+        community = saved(found())
+        community.add_grid(grid("G01"))
+        community.collect_events()
+        assert_rejected(community, ValidationError, "input.not_integer",
+                        lambda: community.change_grid(grid("G01", households=value)))

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from tests.helpers import MONDAY_9AM, assert_replays_equal, state_of
+from tests.helpers import MONDAY_9AM, MemoryKeyStore, assert_replays_equal, replay, state_of
+from wushe.infra.mapper import MsgspecMapper
 from wushe.platform.domain.calendar import WorkingCalendar
 from wushe.platform.domain.errors import WusheError
 from wushe.platform.domain.need import (
@@ -33,8 +34,6 @@ from wushe.platform.domain.need import (
 from wushe.platform.domain.values import Urgency, VulnerableGroup
 
 if TYPE_CHECKING:
-    from uuid import UUID
-
     from eventsourcing.domain import DomainEventProtocol
 
 S = NeedStatus
@@ -43,6 +42,11 @@ CALENDAR = WorkingCalendar(holidays=frozenset({date(2026, 12, 2)}),
                            makeup_workdays=frozenset({date(2026, 12, 5)}))
 HANDLING = {S.IN_HANDLING, S.EXTENDED}
 AFTER_REPLY = {S.REPLIED, S.OBJECTED, S.ANSWERED, S.EVALUATED}
+# StaffMember ids: staff are recorded by id, never by name.
+STAFF = [UUID(f"5a1f0000-0000-4000-8000-00000000000{n}") for n in (1, 2, 3)]
+GRID_WORKER = UUID("5a1f0000-0000-4000-8000-000000000009")
+# Values of the wrong type where a whole number is expected (bool is an int in Python).
+NOT_WHOLE = [True, False, 1.0, "1"]
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 Command = Callable[[Need, Draw, datetime, bool], None]
@@ -54,7 +58,7 @@ def pick(sound: bool, good: list[Any], bad: list[Any]) -> st.SearchStrategy[Any]
 
 
 def staff(sound: bool) -> st.SearchStrategy[Any]:
-    return pick(sound, ["林敏", "黄磊", "郑洁"], [" "])
+    return pick(sound, STAFF, ["林敏", str(STAFF[0])])  # names and id strings are refused
 
 
 def text(sound: bool) -> st.SearchStrategy[Any]:
@@ -86,12 +90,12 @@ def _refuse(n: Need, draw: Draw, at: datetime, sound: bool) -> None:
 
 
 def _start(n: Need, draw: Draw, at: datetime, sound: bool) -> None:
-    days = draw(st.integers(0, 5) if sound else st.integers(-1, 5))
+    days = draw(st.integers(0, 5) if sound else st.integers(-1, 5) | st.sampled_from(NOT_WHOLE))
     n.start_handling(draw(staff(sound)), days, CALENDAR, at)
 
 
 def _extend(n: Need, draw: Draw, at: datetime, sound: bool) -> None:
-    days = draw(st.integers(1, 3) if sound else st.integers(0, 3))
+    days = draw(st.integers(1, 3) if sound else st.integers(0, 3) | st.sampled_from(NOT_WHOLE))
     n.extend(days, draw(text(sound)), draw(text(sound)), CALENDAR, at)
 
 
@@ -109,12 +113,13 @@ def _close(n: Need, draw: Draw, at: datetime, sound: bool) -> None:
 
 def _reply(n: Need, draw: Draw, at: datetime, sound: bool) -> None:
     explanation = draw(pick(sound, ["因审批延误，特此说明"], [None, "", " "]))
-    n.reply(draw(st.sampled_from(ReplyChannel)), draw(text(sound)), explanation, at,
-            public=draw(st.booleans()))
+    channel = draw(pick(sound, list(ReplyChannel), ["fax", None]))
+    n.reply(channel, draw(text(sound)), explanation, at, public=draw(st.booleans()))
 
 
 def _object(n: Need, draw: Draw, at: datetime, sound: bool) -> None:
-    n.object_to_reply(draw(text(sound)), at, CALENDAR)
+    days = draw(st.just(1) if sound else st.sampled_from([1, 1, 0, *NOT_WHOLE]))
+    n.object_to_reply(draw(text(sound)), at, CALENDAR, days)
 
 
 def _answer(n: Need, draw: Draw, at: datetime, sound: bool) -> None:
@@ -122,7 +127,8 @@ def _answer(n: Need, draw: Draw, at: datetime, sound: bool) -> None:
 
 
 def _evaluate(n: Need, draw: Draw, at: datetime, sound: bool) -> None:
-    score = draw(st.integers(MIN_SCORE, MAX_SCORE) if sound else st.integers(-1, 7))
+    score = draw(st.integers(MIN_SCORE, MAX_SCORE) if sound
+                 else st.integers(-1, 7) | st.sampled_from([*NOT_WHOLE, 4.5]))
     n.evaluate(score, draw(st.sampled_from([None, "很满意", " "])), at)
 
 
@@ -181,7 +187,7 @@ class NeedMachine(RuleBasedStateMachine):
             id=uuid4(), community_id=uuid4(), grid="G07", source=source, category="ELDER",
             title="独居老人助餐", details="患糖尿病，需低糖餐", urgency=urgency,
             vulnerable_groups=groups, resident_name="陈秀英", resident_phone="13805917788",
-            resident_address="鼓楼区南街 12 号", received_by="网格员-吴刚", at=self.now,
+            resident_address="鼓楼区南街 12 号", received_by=GRID_WORKER, at=self.now,
         )
         self.events.extend(self.need.collect_events())
 
@@ -206,6 +212,7 @@ class NeedMachine(RuleBasedStateMachine):
         self.need.forget()
         self.events.extend(self.need.collect_events())
         assert self.need.forgotten
+        assert not self.need.holds_personal_data
 
     def _run(self, name: str, draw: Draw, at: datetime, *, sound: bool) -> None:
         before, status, version = state_of(self.need), self.need.status, self.need.version
@@ -281,7 +288,9 @@ class NeedMachine(RuleBasedStateMachine):
     def refusals_carry_reasons_and_the_review_notice(self) -> None:
         n = self.need
         refused = any(d.kind is DecisionKind.REFUSED for d in n.decisions)
-        assert refused == (n.refusal_reasons is not None) == n.appeal_notice_given
+        assert refused == n.appeal_notice_given
+        # The reasons are personal: erased by forget, unless recorded after it.
+        assert (n.refusal_reasons is not None) == refused or n.forgotten
         assert n.status is not S.REFUSED or refused
 
     @invariant()
@@ -289,7 +298,7 @@ class NeedMachine(RuleBasedStateMachine):
         n = self.need
         assert (n.reply_record is not None) == (n.status in AFTER_REPLY)
         if n.reply_record is not None and (n.closed_overdue or n.appeal_notice_given):
-            assert n.reply_record.explanation
+            assert n.reply_record.explanation or n.forgotten  # personal: erased by forget
 
     @invariant()
     def objections_are_due_within_one_working_day(self) -> None:
@@ -315,6 +324,24 @@ class NeedMachine(RuleBasedStateMachine):
             assert personal == (None, None, None, None)
         else:
             assert None not in personal
+            assert n.holds_personal_data
+
+    @invariant()
+    def staff_are_recorded_by_id(self) -> None:
+        n = self.need
+        staff = [n.received_by, n.handler, n.answered_by, *(d.by for d in n.decisions)]
+        assert all(s is None or isinstance(s, UUID) for s in staff)
+
+    @invariant()
+    def a_lost_key_leaves_only_what_is_not_personal(self) -> None:
+        keys = MemoryKeyStore()
+        mapper = MsgspecMapper(keys)
+        stored = [mapper.to_stored_event(e) for e in self.events]
+        keys.delete(self.need.id)
+        restored = replay([mapper.to_domain_event(record) for record in stored], mapper)
+        assert not restored.holds_personal_data
+        assert (restored.status, restored.decisions, restored.deadline, restored.version) == (
+            self.need.status, self.need.decisions, self.need.deadline, self.need.version)
 
     @invariant()
     def overdue_agrees_with_working_days_left(self) -> None:

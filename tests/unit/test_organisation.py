@@ -398,3 +398,79 @@ class OrganisationLifecycle(RuleBasedStateMachine):
 OrganisationLifecycle.TestCase.settings = settings(max_examples=60, stateful_step_count=25,
                                                    deadline=None)
 TestOrganisationLifecycle = OrganisationLifecycle.TestCase
+
+
+# -- wrongly typed input ----------------------------------------------------------
+
+NOT_UUID: tuple[object, ...] = ("not-an-id", 5, None)
+NOT_DATETIME: tuple[object, ...] = ("2026-12-01T09:00:00+08:00", date(2026, 12, 1), 5)
+NOT_DATE: tuple[object, ...] = ("2026-12-01", datetime(2026, 12, 1, 9, tzinfo=MONDAY_9AM.tzinfo),
+                                20261201)
+NOT_TEXT: tuple[object, ...] = (5, b"x", ("a",))
+NOT_SEQUENCE: tuple[object, ...] = ("活动室", 5, None, {"a": "b"})
+
+
+class TestWrongTypes:
+    """A wrongly typed argument is a ValidationError, and nothing is recorded."""
+
+    @pytest.mark.parametrize(
+        ("field", "value", "code"),
+        [(f, v, "input.bad_id") for f in ("id", "community_id") for v in NOT_UUID]
+        + [(f, v, "input.not_text") for f in ("name", "contact_name") for v in (*NOT_TEXT, None)]
+        + [("contact_phone", v, "input.not_text") for v in (13800000000, None)]
+        + [("registration_no", v, "input.not_text") for v in NOT_TEXT]
+        + [("kind", v, "input.bad_choice") for v in ("bogus", 1, None, Registration.FILED)]
+        + [("registration", v, "input.bad_choice") for v in ("bogus", True, None)]
+        + [("at", v, "input.not_datetime") for v in NOT_DATETIME],
+    )
+    def test_register(self, field: str, value: object, code: str) -> None:
+        with pytest.raises(ValidationError) as raised:
+            register(**{field: value})
+        assert (raised.value.code, raised.value.field) == (code, field)
+
+    def test_choices_may_be_given_by_their_values(self) -> None:
+        organisation = register(kind="charity", registration="filed")
+        assert organisation.kind is OrganisationKind.CHARITY
+        assert organisation.registration is Registration.FILED
+        assert_replays_equal(organisation, organisation.collect_events())
+
+    @pytest.mark.parametrize(
+        ("command", "value", "code"),
+        [("registration", v, "input.bad_choice") for v in ("bogus", 1, None)]
+        + [("registration_no", v, "input.not_text") for v in NOT_TEXT]
+        + [("contact_name", v, "input.not_text") for v in (*NOT_TEXT, None)]
+        + [("contact_phone", v, "input.not_text") for v in (13800000000, None)]
+        + [("reason", v, "input.not_text") for v in (*NOT_TEXT, None)]
+        + [("agreement_id", v, "input.bad_id") for v in NOT_UUID]
+        + [("signed_on", v, "input.not_date") for v in (*NOT_DATE, None)]
+        + [("valid_until", v, "input.not_date") for v in NOT_DATE]
+        + [(f, v, "input.not_sequence")
+           for f in ("community_shares", "unit_shares") for v in NOT_SEQUENCE]
+        + [("unit_shares", (5,), "input.not_text")],
+    )
+    def test_commands(self, command: str, value: Any, code: str) -> None:
+        organisation = fresh()
+        calls: dict[str, Any] = {
+            "registration": lambda: organisation.change_registration(value, "N-2"),
+            "registration_no": lambda: organisation.change_registration(Registration.FILED, value),
+            "contact_name": lambda: organisation.update_contact(value, "13800000001"),
+            "contact_phone": lambda: organisation.update_contact("王芳", value),
+            "reason": lambda: organisation.deactivate(value),
+        }
+        calls.update({f: lambda f=f: sign(organisation, **{f: value})
+                      for f in ("agreement_id", "signed_on", "valid_until", "community_shares",
+                                "unit_shares")})
+        assert_rejected(organisation, ValidationError, code, calls[command])
+
+    @pytest.mark.parametrize(
+        ("value", "code"),
+        [(v, "input.bad_id") for v in NOT_UUID] + [(v, "input.not_date") for v in NOT_DATE],
+    )
+    def test_end_agreement(self, value: Any, code: str) -> None:
+        organisation = fresh()
+        agreement_id = sign(organisation)
+        organisation.collect_events()
+        on = date(2027, 1, 1)
+        command = (lambda: organisation.end_agreement(agreement_id, value)) \
+            if code == "input.not_date" else (lambda: organisation.end_agreement(value, on))
+        assert_rejected(organisation, ValidationError, code, command)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
@@ -523,3 +523,132 @@ class TestReplay:
         project = at_status(ProjectStatus.PUBLISHED)
         assert isinstance(project.id, UUID)
         assert isinstance(project.shifts[0].shift_id, UUID)
+
+
+# -- wrongly typed input ----------------------------------------------------------
+
+NOT_UUID: tuple[Any, ...] = ("not-an-id", 5, None)
+NOT_DATETIME: tuple[Any, ...] = ("2026-12-01T09:00:00+08:00", date(2026, 12, 1), 5, None)
+NOT_INT: tuple[Any, ...] = (4.5, 3.0, "3", True, None)
+NOT_BOOL: tuple[Any, ...] = (1, 0, "false", None)
+NOT_TEXT: tuple[Any, ...] = (5, b"x", None)
+NOT_SPAN: tuple[tuple[Any, str], ...] = (
+    ((MONDAY_9AM, LATER), "input.bad_type"),
+    (TimeSpan(MONDAY_9AM.isoformat(), LATER), "input.not_datetime"),  # type: ignore[arg-type]
+    (TimeSpan(MONDAY_9AM, date(2027, 1, 1)), "input.not_datetime"),  # type: ignore[arg-type]
+)
+WRONG_SHIFTS: tuple[tuple[dict[str, Any], str, str], ...] = (
+    *(({"shift_id": v}, "input.bad_id", "shift.shift_id") for v in NOT_UUID),
+    *(({"span": v}, code, "shift.span") for v, code in (*NOT_SPAN, (None, "input.bad_type"))),
+    *(({f: v}, "input.not_text", f"shift.{f}") for f in ("grid", "place") for v in NOT_TEXT),
+    *(({f: v}, "input.not_integer", f"shift.{f}")
+      for f in ("min_headcount", "max_headcount") for v in NOT_INT),
+    *(({f: v}, "input.not_boolean", f"shift.{f}")
+      for f in ("home_visit", "team_only") for v in NOT_BOOL),
+    ({"required_skills": "first_aid"}, "input.not_sequence", "shift.required_skills"),
+    ({"required_skills": (5,)}, "input.not_text", "shift.required_skills"),
+    ({"resident_ref": 5}, "input.not_text", "shift.resident_ref"),
+)
+
+
+class TestWrongTypes:
+    """A wrongly typed argument is a ValidationError, and nothing is recorded."""
+
+    @pytest.mark.parametrize(
+        ("field", "value", "code"),
+        [(f, v, "input.bad_id") for f in ("id", "community_id") for v in NOT_UUID]
+        + [("undertaking_organisation_id", v, "input.bad_id") for v in NOT_UUID[:-1]]
+        + [("category", v, "input.bad_code") for v in (5, None, ("ELDER",))]
+        + [(f, v, "input.not_text") for f in ("title", "description") for v in NOT_TEXT]
+        + [(f, v, "input.not_boolean")
+           for f in ("government_purchased", "requires_team") for v in NOT_BOOL]
+        + [("span", v, code) for v, code in NOT_SPAN]
+        + [("at", v, "input.not_datetime") for v in NOT_DATETIME],
+    )
+    def test_draft(self, field: str, value: Any, code: str) -> None:
+        with pytest.raises(ValidationError) as raised:
+            drafted(**{field: value})
+        assert raised.value.code == code
+
+    @pytest.mark.parametrize(
+        ("command", "value", "code"),
+        [(c, v, "input.bad_id")
+         for c in ("serve_need", "unserve_need", "offer_id", "allocation_id",
+                   "release_resource", "remove_shift", "assign_team", "participant")
+         for v in NOT_UUID]
+        + [("quantity", v, "input.not_integer") for v in NOT_INT]
+        + [(f, v, "input.not_text") for f in ("goals", "content", "methods") for v in NOT_TEXT]
+        + [("safety_measures", v, "input.not_sequence") for v in ("两人一组", None, 5)]
+        + [("safety_measures", (5,), "input.not_text")]
+        + [("set_span", v, code) for v, code in NOT_SPAN]
+        + [("publish", v, "input.not_datetime") for v in NOT_DATETIME],
+    )
+    def test_planning(self, command: str, value: Any, code: str) -> None:
+        project = drafted(requires_team=True)
+        planned(project)
+        project.add_shift(make_shift())
+        project.collect_events()
+        plan: dict[str, Any] = {"goals": "g", "content": "c", "methods": "m",
+                                "safety_measures": ("两人一组",)}
+        calls: dict[str, Callable[[], object]] = {
+            "serve_need": lambda: project.serve_need(value),
+            "unserve_need": lambda: project.unserve_need(value),
+            "offer_id": lambda: project.reserve_resource(value, uuid4(), 1),
+            "allocation_id": lambda: project.reserve_resource(uuid4(), value, 1),
+            "quantity": lambda: project.reserve_resource(uuid4(), uuid4(), value),
+            "release_resource": lambda: project.release_resource(value),
+            "remove_shift": lambda: project.remove_shift(value),
+            "assign_team": lambda: project.assign_team(value),
+            "participant": lambda: project.add_participant_organisation(value),
+            "set_span": lambda: project.set_span(value),
+            "publish": lambda: project.publish(value),
+        }
+        calls.update({f: lambda f=f: project.set_plan(**(plan | {f: value}))  # type: ignore[misc]
+                      for f in ("goals", "content", "methods", "safety_measures")})
+        assert_rejected(project, calls[command], ValidationError, code)
+
+    @pytest.mark.parametrize(("overrides", "code", "field"), WRONG_SHIFTS)
+    @pytest.mark.parametrize("change", [False, True])
+    def test_shifts(self, overrides: dict[str, Any], code: str, field: str,
+                    change: bool) -> None:
+        project = drafted()
+        existing = make_shift()
+        project.add_shift(existing)
+        wrong = make_shift(**({"shift_id": existing.shift_id} if change else {}) | overrides)
+        command = project.change_shift if change else project.add_shift
+        error = assert_rejected(project, lambda: command(wrong), ValidationError, code)
+        assert error.field is not None
+        assert error.field.startswith(field)
+
+    @pytest.mark.parametrize("value", [None, "shift", {"shift_id": uuid4()}])
+    def test_not_a_shift(self, value: Any) -> None:
+        project = drafted()
+        assert_rejected(project, lambda: project.add_shift(value), ValidationError,
+                        "input.bad_type")
+
+    @pytest.mark.parametrize(
+        ("field", "value", "code"),
+        [(f, v, "input.not_integer") for f in ("evaluation_score", "participants_count")
+         for v in NOT_INT]
+        + [("summary", v, "input.not_text") for v in NOT_TEXT]
+        + [("at", v, "input.not_datetime") for v in NOT_DATETIME],
+    )
+    def test_summarise(self, field: str, value: Any, code: str) -> None:
+        project = at_status(ProjectStatus.COMPLETED)
+        fields: dict[str, Any] = {"summary": "顺利", "evaluation_score": 4,
+                                  "participants_count": 9, "at": LATER}
+        assert_rejected(project, lambda: project.summarise(**(fields | {field: value})),
+                        ValidationError, code)
+
+    @pytest.mark.parametrize(
+        ("status", "command"),
+        [(ProjectStatus.PUBLISHED, "mark_staffed"), (ProjectStatus.STAFFED, "start"),
+         (ProjectStatus.RUNNING, "complete"), (ProjectStatus.STAFFED, "cancel"),
+         (ProjectStatus.STAFFED, "reopen_staffing")],
+    )
+    @pytest.mark.parametrize("value", NOT_DATETIME)
+    def test_lifecycle_times(self, status: ProjectStatus, command: str, value: Any) -> None:
+        project = at_status(status)
+        method = getattr(project, command)
+        args = ("理由", value) if command in {"cancel", "reopen_staffing"} else (value,)
+        assert_rejected(project, lambda: method(*args), ValidationError, "input.not_datetime")

@@ -19,6 +19,7 @@ from tests.helpers import MONDAY_9AM, assert_replays_equal, state_of
 from wushe.platform.domain.assignment import (
     EARLY_CHECK_IN_ALLOWANCE,
     MAX_CREDITED_MINUTES,
+    OVERRUN_ALLOWANCE,
     Assignment,
     AssignmentStatus,
 )
@@ -266,6 +267,19 @@ _AFTER_CHECK_OUT = (AssignmentStatus.CHECKED_OUT, AssignmentStatus.CONFIRMED,
                     AssignmentStatus.DISPUTED)
 _AFTER_CHECK_IN = (AssignmentStatus.CHECKED_IN, *_AFTER_CHECK_OUT)
 MINUTES = st.integers(min_value=-5, max_value=45)  # -5 tries to go back in time
+# Wrongly typed arguments: each must be rejected with a ValidationError, recording nothing.
+WRONG_ASSIGNMENT_INPUTS: tuple[tuple[str, Callable[[Assignment, datetime], object]], ...] = (
+    ("accept", lambda a, at: a.accept(at.isoformat())),  # type: ignore[arg-type]
+    ("check_in", lambda a, at: a.check_in(at, 30)),  # type: ignore[arg-type]
+    ("check_out", lambda a, at: a.check_out(at, 30.0)),  # type: ignore[arg-type]
+    ("check_out", lambda a, at: a.check_out(at, rounding_minutes=True)),
+    ("check_out", lambda a, at: a.check_out(at, 30, 60)),  # type: ignore[arg-type]
+    ("confirm_hours", lambda a, at: a.confirm_hours("5", at)),  # type: ignore[arg-type]
+    ("confirm_hours", lambda a, at: a.confirm_hours(UUID(int=5), at, 60.0, "x")),  # type: ignore[arg-type]
+    ("dispute", lambda a, at: a.dispute("x", 4, at)),  # type: ignore[arg-type]
+    ("resolve_dispute", lambda a, at: a.resolve_dispute(
+        credited_minutes=False, resolution="x", by=UUID(int=5), at=at)),
+)
 
 
 class AssignmentMachine(RuleBasedStateMachine):
@@ -281,9 +295,17 @@ class AssignmentMachine(RuleBasedStateMachine):
         self.events: list[DomainEventProtocol[UUID]] = list(self.assignment.collect_events())
         self.now = PROPOSED_AT
         self.last_seen = PROPOSED_AT
+        self.allowance = OVERRUN_ALLOWANCE
 
     def run(self, command: Callable[[], object]) -> None:
         attempt(self.assignment, self.events, command)
+
+    def check_out(self, at: datetime, step: int = 30,
+                  allowance: timedelta = OVERRUN_ALLOWANCE) -> None:
+        def command() -> None:
+            self.assignment.check_out(at, step, allowance)
+            self.allowance = allowance  # only once accepted
+        self.run(command)
 
     def later(self, minutes: int) -> datetime:
         """A moment ``minutes`` after the latest one (before it, when ``minutes`` < 0)."""
@@ -303,15 +325,15 @@ class AssignmentMachine(RuleBasedStateMachine):
             self.run(lambda: command(at))
 
     @rule(minutes=MINUTES, early=st.sampled_from([30, 0, 60]),
-          step=st.sampled_from([30, 15, 60, 1, 0, 61]),
+          step=st.sampled_from([30, 15, 60, 1, 0, 61]), overrun=st.sampled_from([60, 0, 30, -1]),
           action=st.sampled_from(["check_in", "check_in", "check_out", "check_out",
                                   "mark_no_show"]))
-    def attend(self, minutes: int, early: int, step: int, action: str) -> None:
+    def attend(self, minutes: int, early: int, step: int, overrun: int, action: str) -> None:
         at = self.later(minutes)
         if action == "check_in":
             self.run(lambda: self.assignment.check_in(at, early * MINUTE))
         elif action == "check_out":
-            self.run(lambda: self.assignment.check_out(at, step))
+            self.check_out(at, step, overrun * MINUTE)
         else:
             self.run(lambda: self.assignment.mark_no_show(at))
 
@@ -324,7 +346,7 @@ class AssignmentMachine(RuleBasedStateMachine):
         forward: dict[AssignmentStatus, Callable[[], object]] = {
             AssignmentStatus.PROPOSED: lambda: a.accept(at),
             AssignmentStatus.ACCEPTED: lambda: a.check_in(at),
-            AssignmentStatus.CHECKED_IN: lambda: a.check_out(at),
+            AssignmentStatus.CHECKED_IN: lambda: self.check_out(at),
             AssignmentStatus.CHECKED_OUT: lambda: a.confirm_hours(UUID(int=5), at),
             AssignmentStatus.CONFIRMED: lambda: a.dispute("有异议", UUID(int=4), at),
             AssignmentStatus.DISPUTED: lambda: a.resolve_dispute(240, "更正", UUID(int=5), at),
@@ -345,6 +367,14 @@ class AssignmentMachine(RuleBasedStateMachine):
     def resolve_dispute(self, minutes: int, credited: int, resolution: str) -> None:
         self.run(lambda: self.assignment.resolve_dispute(credited, resolution, UUID(int=5),
                                                          self.later(minutes)))
+
+    @rule(minutes=MINUTES, wrong=st.sampled_from(WRONG_ASSIGNMENT_INPUTS))
+    def wrongly_typed(
+        self, minutes: int, wrong: tuple[str, Callable[[Assignment, datetime], object]]
+    ) -> None:
+        """A wrongly typed argument is rejected (by type or by state), never recorded."""
+        _, command = wrong
+        self.run(lambda: command(self.assignment, self.later(minutes)))
 
     @invariant()
     def status_is_known(self) -> None:
@@ -367,8 +397,12 @@ class AssignmentMachine(RuleBasedStateMachine):
             assert a.checked_in_at is not None
             assert a.checked_out_at is not None
             assert a.checked_out_at > a.checked_in_at
-            seconds = (a.checked_out_at - a.checked_in_at).total_seconds()
+            # Service counts only within the shift, plus the overrun allowance after it.
+            served_from = max(a.checked_in_at, SHIFT.start)
+            served_to = min(a.checked_out_at, SHIFT.end + self.allowance)
+            seconds = max(0.0, (served_to - served_from).total_seconds())
             assert a.service_minutes == int(seconds // 60)
+            assert a.overrun == (a.checked_out_at > SHIFT.end + self.allowance)
 
     @invariant()
     def credited_hours(self) -> None:

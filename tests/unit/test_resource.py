@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -334,3 +334,77 @@ def test_replay_gives_the_same_state(resource_type: ResourceType) -> None:
     resource.release(first)
     resource.withdraw("装修", MONDAY_9AM + HOUR)
     assert_replays_equal(resource, resource.collect_events())
+
+
+# -- wrongly typed input ----------------------------------------------------------
+
+NOT_UUID: tuple[Any, ...] = ("not-an-id", 5, None)
+NOT_DATETIME: tuple[Any, ...] = ("2026-12-01T09:00:00+08:00", date(2026, 12, 1), 5, None)
+NOT_INT: tuple[Any, ...] = (4.5, 2.0, "2", True, None)
+NOT_TEXT: tuple[Any, ...] = (5, b"x", None)
+NOT_SPAN: tuple[tuple[Any, str], ...] = (
+    ((WINDOW.start, WINDOW.end), "input.bad_type"),
+    ("2026-12-01/2026-12-02", "input.bad_type"),
+    (TimeSpan(WINDOW.start.isoformat(), WINDOW.end), "input.not_datetime"),  # type: ignore[arg-type]
+    (TimeSpan(WINDOW.start, date(2026, 12, 31)), "input.not_datetime"),  # type: ignore[arg-type]
+)
+
+
+class TestWrongTypes:
+    """A wrongly typed argument is a ValidationError, and nothing is recorded."""
+
+    @pytest.mark.parametrize(
+        ("field", "value", "code"),
+        [(f, v, "input.bad_id") for f in ("id", "community_id", "organisation_id")
+         for v in NOT_UUID]
+        + [("resource_type", v, "input.bad_choice")
+           for v in ("cash", "GOODS", 1, None, OfferStatus.OPEN)]
+        + [("quantity", v, "input.not_integer") for v in NOT_INT]
+        + [(f, v, "input.not_text") for f in ("title", "description", "unit") for v in NOT_TEXT]
+        + [("conditions", v, "input.not_text") for v in NOT_TEXT[:-1]]
+        + [("window", v, code) for v, code in (*NOT_SPAN, (None, "input.bad_type"))]
+        + [("at", v, "input.not_datetime") for v in NOT_DATETIME],
+    )
+    def test_offer(self, field: str, value: Any, code: str) -> None:
+        with pytest.raises(ValidationError) as raised:
+            offer(**{field: value})
+        assert raised.value.code == code
+        assert raised.value.field is not None
+        assert raised.value.field.startswith(field)
+
+    def test_the_type_may_be_given_by_its_value(self) -> None:
+        assert offer(resource_type="venue").resource_type is ResourceType.VENUE
+
+    @pytest.mark.parametrize(
+        ("field", "value", "code"),
+        [("allocation_id", v, "input.bad_id") for v in NOT_UUID]
+        + [("quantity", v, "input.not_integer") for v in NOT_INT]
+        + [(f, v, "input.bad_id") for f in ("to_project", "to_need") for v in NOT_UUID[:-1]]
+        + [("span", v, code) for v, code in NOT_SPAN]
+        + [("at", v, "input.not_datetime") for v in NOT_DATETIME],
+    )
+    def test_allocate(self, field: str, value: Any, code: str) -> None:
+        resource = offer()
+        overrides = {"to_project": None} if field == "to_need" else {}
+        assert_rejected(resource, ValidationError, code,
+                        lambda: allocate(resource, **(overrides | {field: value})))
+
+    @pytest.mark.parametrize(
+        ("command", "value", "code"),
+        [(c, v, "input.bad_id") for c in ("use_id", "release") for v in NOT_UUID]
+        + [("used_quantity", v, "input.not_integer") for v in NOT_INT]
+        + [("reason", v, "input.not_text") for v in NOT_TEXT]
+        + [("at", v, "input.not_datetime") for v in NOT_DATETIME],
+    )
+    def test_commands(self, command: str, value: Any, code: str) -> None:
+        resource = offer()
+        allocation_id = allocate(resource, 3)
+        resource.collect_events()
+        calls: dict[str, Any] = {
+            "use_id": lambda: resource.record_use(value, 1),
+            "release": lambda: resource.release(value),
+            "used_quantity": lambda: resource.record_use(allocation_id, value),
+            "reason": lambda: resource.withdraw(value, MONDAY_9AM),
+            "at": lambda: resource.withdraw("撤回", value),
+        }
+        assert_rejected(resource, ValidationError, code, calls[command])

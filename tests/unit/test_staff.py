@@ -316,3 +316,69 @@ class StaffLifecycle(RuleBasedStateMachine):
 StaffLifecycle.TestCase.settings = settings(max_examples=60, stateful_step_count=25,
                                             deadline=None)
 TestStaffLifecycle = StaffLifecycle.TestCase
+
+
+# -- wrongly typed input ----------------------------------------------------------
+
+NOT_UUID: tuple[object, ...] = ("not-an-id", 5, None)
+NOT_DATETIME: tuple[object, ...] = ("2026-12-01T09:00:00+08:00", date(2026, 12, 1), 5)
+NOT_DATE: tuple[object, ...] = ("2026-12-01", datetime(2026, 12, 1, 9, tzinfo=MONDAY_9AM.tzinfo),
+                                20261201, None)
+NOT_INT: tuple[object, ...] = (4.5, 8.0, "8", True)
+NOT_BOOL: tuple[object, ...] = (1, 0, "true", None)
+NOT_TEXT: tuple[object, ...] = (5, b"x", None)
+
+
+class TestWrongTypes:
+    """A wrongly typed argument is a ValidationError, and nothing is recorded."""
+
+    @pytest.mark.parametrize(
+        ("field", "value", "code"),
+        [(f, v, "input.bad_id") for f in ("id", "community_id") for v in NOT_UUID]
+        + [("name", v, "input.not_text") for v in NOT_TEXT]
+        + [("role", v, "input.bad_choice")
+           for v in ("boss", "COMMUNITY_WORKER", 1, None, TrainingKind.ANNUAL)]
+        + [(f, v, "input.not_boolean")
+           for f in ("certified_social_worker", "window_staff") for v in NOT_BOOL]
+        + [("at", v, "input.not_datetime") for v in NOT_DATETIME],
+    )
+    def test_appoint(self, field: str, value: object, code: str) -> None:
+        with pytest.raises(ValidationError) as raised:
+            appoint(**{field: value})
+        assert (raised.value.code, raised.value.field) == (code, field)
+
+    def test_role_may_be_given_by_its_value(self) -> None:
+        assert appoint(role="social_worker").role is StaffRole.SOCIAL_WORKER
+
+    @pytest.mark.parametrize(
+        ("command", "value", "code"),
+        [("kind", v, "input.bad_choice") for v in ("exam", 1, None)]
+        + [("on", v, "input.not_date") for v in NOT_DATE]
+        + [("hours", v, "input.not_integer") for v in NOT_INT]
+        + [("passed_assessment", v, "input.not_boolean") for v in (1, "yes")]
+        + [("certificate_no", v, "input.not_text") for v in NOT_TEXT]
+        + [("certified_on", v, "input.not_date") for v in NOT_DATE]
+        + [("window_staff", v, "input.not_boolean") for v in NOT_BOOL]
+        + [("left_on", v, "input.not_date") for v in NOT_DATE],
+    )
+    def test_commands(self, command: str, value: Any, code: str) -> None:
+        member = fresh(window_staff=False)
+        calls: dict[str, Any] = {
+            "kind": lambda: member.record_training(value, APPOINTED_ON, 8,
+                                                   passed_assessment=True),
+            "on": lambda: member.record_training(TrainingKind.ANNUAL, value, 8),
+            "hours": lambda: member.record_training(TrainingKind.ANNUAL, APPOINTED_ON, value),
+            "passed_assessment": lambda: member.record_training(
+                TrainingKind.PRE_JOB, APPOINTED_ON, 8, value),
+            "certificate_no": lambda: member.certify_social_worker(value, APPOINTED_ON),
+            "certified_on": lambda: member.certify_social_worker("SW-1", value),
+            "window_staff": lambda: member.set_window_staff(value),
+            "left_on": lambda: member.leave(value),
+        }
+        assert_rejected(member, ValidationError, code, calls[command])
+
+    def test_a_training_kind_may_be_given_by_its_value(self) -> None:
+        member = appoint()
+        member.record_training("annual", APPOINTED_ON, 8)  # type: ignore[arg-type]
+        assert member.trainings[0].kind is TrainingKind.ANNUAL
+        assert_replays_equal(member, member.collect_events())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -234,3 +234,47 @@ class TeamMembership(RuleBasedStateMachine):
 TeamMembership.TestCase.settings = settings(max_examples=60, stateful_step_count=25,
                                             deadline=None)
 TestTeamMembership = TeamMembership.TestCase
+
+
+# -- wrongly typed input ----------------------------------------------------------
+
+NOT_UUID: tuple[object, ...] = ("not-an-id", str(LEADER), 5)
+NOT_DATETIME: tuple[object, ...] = ("2026-12-01T09:00:00+08:00", date(2026, 12, 1), 5, None)
+NOT_TEXT: tuple[object, ...] = (5, b"x", None)
+
+
+class TestWrongTypes:
+    """A wrongly typed argument is a ValidationError, and nothing is recorded."""
+
+    @pytest.mark.parametrize(
+        ("field", "value", "code"),
+        [(f, v, "input.bad_id") for f in ("id", "community_id", "leader_id")
+         for v in (*NOT_UUID, None)]
+        + [("organisation_id", v, "input.bad_id") for v in NOT_UUID]
+        + [(f, v, "input.not_text") for f in ("name", "home_grid") for v in NOT_TEXT]
+        + [("skills_focus", v, "input.not_sequence") for v in ("first_aid", None, 5)]
+        + [("skills_focus", (5,), "input.bad_code")]
+        + [("at", v, "input.not_datetime") for v in NOT_DATETIME],
+    )
+    def test_form(self, field: str, value: object, code: str) -> None:
+        with pytest.raises(ValidationError) as raised:
+            form(**{field: value})
+        assert (raised.value.code, raised.value.field) == (code, field)
+
+    @pytest.mark.parametrize(
+        ("command", "value", "code"),
+        [(c, v, "input.bad_id") for c in ("add_member", "remove_member", "change_leader")
+         for v in (*NOT_UUID, None)]
+        + [("reason", v, "input.not_text") for v in NOT_TEXT]
+        + [("at", v, "input.not_datetime") for v in NOT_DATETIME],
+    )
+    def test_commands(self, command: str, value: Any, code: str) -> None:
+        team = form()
+        calls: dict[str, Any] = {
+            "add_member": lambda: team.add_member(value),
+            "remove_member": lambda: team.remove_member(value),
+            "change_leader": lambda: team.change_leader(value),
+            "reason": lambda: team.dissolve(value, MONDAY_9AM),
+            "at": lambda: team.dissolve("解散", value),
+        }
+        assert_rejected(team, ValidationError, code, calls[command])

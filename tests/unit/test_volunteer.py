@@ -465,3 +465,119 @@ class TestReplay:
         assert len(events) == 9
         assert volunteer.version == 9
         assert_replays_equal(volunteer, events)
+
+
+# -- wrongly typed input ----------------------------------------------------------
+
+NOT_UUID: tuple[Any, ...] = ("not-an-id", 5, None)
+NOT_DATETIME: tuple[Any, ...] = ("2026-12-01T09:00:00+08:00", date(2026, 12, 1), 5, None)
+NOT_INT: tuple[Any, ...] = (4.5, 8.0, "8", True, None)
+NOT_TEXT: tuple[Any, ...] = (5, b"x", None)
+SATURDAY = date(2026, 12, 5)
+
+
+class TestWrongTypes:
+    """A wrongly typed argument is a ValidationError, and nothing is recorded."""
+
+    @pytest.mark.parametrize(
+        ("field", "value", "code", "error_field"),
+        [(f, v, "input.bad_id", f) for f in ("id", "community_id") for v in NOT_UUID]
+        + [("id_type", v, "input.bad_choice", "id_type")
+           for v in ("bogus", "RESIDENT_ID", 1, None, VolunteerStatus.ACTIVE)]
+        + [("weekly_hour_cap", v, "input.not_integer", "weekly_hour_cap") for v in NOT_INT]
+        + [("consented_at", v, "input.not_datetime", "consented_at") for v in NOT_DATETIME]
+        + [(f, v, "input.not_text", f) for f in ("consent_version", "home_grid")
+           for v in NOT_TEXT]
+        + [("skills", v, "input.not_sequence", "skills") for v in ("first_aid", None, 5)]
+        + [("skills", (5,), "input.bad_code", "skills")]
+        + [("profile", v, "input.bad_type", "profile")
+           for v in (None, "林晓燕", {"name": "林晓燕"})]
+        + [("profile", volunteer_profile(name=5), "input.not_text", "profile.name")]  # type: ignore[arg-type]
+        + [("profile", volunteer_profile(phone=13905912345), "input.not_text",  # type: ignore[arg-type]
+            "profile.phone")]
+        + [("profile", volunteer_profile(address=("a",)), "input.not_text",  # type: ignore[arg-type]
+            "profile.address")],
+    )
+    def test_register(self, field: str, value: Any, code: str, error_field: str) -> None:
+        with pytest.raises(ValidationError) as raised:
+            register(**{field: value})
+        assert (raised.value.code, raised.value.field) == (code, error_field)
+
+    def test_the_id_type_may_be_given_by_its_value(self) -> None:
+        volunteer = register(id_type="passport", profile=volunteer_profile(id_number="E1234"))
+        assert volunteer.id_type is IdType.PASSPORT
+        assert_replays_equal(volunteer, volunteer.collect_events())
+
+    @pytest.mark.parametrize(
+        ("command", "value", "code"),
+        [("hour_cap", v, "input.not_integer") for v in NOT_INT]
+        + [("phone", v, "input.not_text") for v in NOT_TEXT]
+        + [("address", v, "input.not_text") for v in NOT_TEXT[:-1]]
+        + [("skills", v, "input.not_sequence") for v in ("first_aid", None)]
+        + [("grid", v, "input.not_text") for v in NOT_TEXT]
+        + [("reason", v, "input.not_text") for v in NOT_TEXT]
+        + [("certification", v, "input.bad_type") for v in (None, "红十字救护员证")]
+        + [("certification", Certification(v, "会"), "input.not_text")
+           for v in NOT_TEXT]
+        + [("certification", Certification("证", "会", v), "input.not_date")  # type: ignore[arg-type]
+           for v in ("2028-06-30", datetime(2028, 6, 30, tzinfo=MONDAY_9AM.tzinfo))]
+        + [("skill", v, "input.bad_code") for v in (5, ("first_aid",))]
+        + [("windows", v, "input.not_sequence") for v in (None, window(0, 9, 12))]
+        + [("windows", (v,), code) for v, code in (
+            ((0, time(9), time(12)), "input.bad_type"),
+            (WeeklyWindow(0.0, time(9), time(12)), "input.not_integer"),  # type: ignore[arg-type]
+            (WeeklyWindow(weekday=True, start=time(9), end=time(12)), "input.not_integer"),
+            (WeeklyWindow(0, "09:00", time(12)), "input.not_time"),  # type: ignore[arg-type]
+            (WeeklyWindow(0, time(9), datetime(2026, 12, 1, 12)), "input.not_time"),  # type: ignore[arg-type]  # noqa: DTZ001
+        )]
+        + [("exceptions", v, "input.not_sequence") for v in (None, away(SATURDAY))]
+        + [("exceptions", (v,), code) for v, code in (
+            (SATURDAY, "input.bad_type"),
+            (AvailabilityException("2026-12-05", available=False), "input.not_date"),  # type: ignore[arg-type]
+            (AvailabilityException(datetime(2026, 12, 5, 9, tzinfo=MONDAY_9AM.tzinfo),
+                                   available=False), "input.not_date"),
+            (AvailabilityException(SATURDAY, available=1), "input.not_boolean"),  # type: ignore[arg-type]
+            (AvailabilityException(SATURDAY, available=True, windows=(window(5.0, 9, 12),)),  # type: ignore[arg-type]
+             "input.not_integer"),
+        )],
+    )
+    def test_commands(self, command: str, value: Any, code: str) -> None:
+        volunteer = registered()
+        calls: dict[str, Callable[[], object]] = {
+            "hour_cap": lambda: volunteer.set_weekly_hour_cap(value),
+            "phone": lambda: volunteer.update_contact(phone=value, address=None),
+            "address": lambda: volunteer.update_contact(phone="13905912345", address=value),
+            "skills": lambda: volunteer.set_skills(value),
+            "grid": lambda: volunteer.set_home_grid(value),
+            "reason": lambda: volunteer.deactivate(value),
+            "certification": lambda: volunteer.add_certification(value),
+            "skill": lambda: volunteer.add_certification(FIRST_AID, value),
+            "windows": lambda: volunteer.set_availability(value),
+            "exceptions": lambda: volunteer.set_availability((), value),
+        }
+        assert_rejected(volunteer, ValidationError, code, calls[command])
+
+
+class TestExceptionWeekday:
+    """An exception's windows are for its own date, so they carry its weekday."""
+
+    def test_windows_on_the_dates_weekday(self) -> None:
+        volunteer = register()
+        volunteer.set_availability((), (extra(SATURDAY, window(5, 9, 12)),))
+        assert volunteer.exceptions[0].windows == (window(5, 9, 12),)
+        assert_replays_equal(volunteer, volunteer.collect_events())
+
+    def test_a_list_of_windows_is_stored_as_a_tuple(self) -> None:
+        volunteer = register()
+        exception = AvailabilityException(SATURDAY, available=True, windows=[window(5, 9, 12)])  # type: ignore[arg-type]
+        volunteer.set_availability([window(0, 9, 12)], [exception])  # type: ignore[arg-type]
+        assert volunteer.weekly_windows == (window(0, 9, 12),)
+        assert volunteer.exceptions[0].windows == (window(5, 9, 12),)
+        assert_replays_equal(volunteer, volunteer.collect_events())
+
+    @pytest.mark.parametrize("weekday", [0, 4, 6])
+    def test_windows_on_another_weekday_are_rejected(self, weekday: int) -> None:
+        volunteer = registered()
+        exceptions = (extra(SATURDAY, window(5, 9, 12), window(weekday, 14, 17)),)
+        assert_rejected(volunteer, ValidationError, "volunteer.exception_weekday",
+                        lambda: volunteer.set_availability((), exceptions), "exceptions")

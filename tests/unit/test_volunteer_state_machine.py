@@ -13,6 +13,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
+import msgspec
 from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -75,12 +76,37 @@ def _away(day: date, windows: tuple[WeeklyWindow, ...]) -> AvailabilityException
 
 
 DAYS = st.dates(date(2026, 12, 1), date(2026, 12, 10))
+
+
+@st.composite
+def extra_days(draw: st.DrawFn) -> AvailabilityException:
+    """Mostly windows on the exception's own weekday; now and then on another day."""
+    day, windows = draw(DAYS), draw(st.lists(WINDOWS, max_size=2))
+    if draw(st.integers(0, 4)):
+        windows = [msgspec.structs.replace(w, weekday=day.weekday()) for w in windows]
+    return _extra(day, tuple(windows))
+
+
 # Mostly sound exceptions; now and then an "away" day that still lists a window.
 EXCEPTIONS = st.one_of(
-    st.builds(_extra, DAYS, st.lists(WINDOWS, max_size=2).map(tuple)),
+    extra_days(),
     st.builds(_away, DAYS, st.sampled_from([(), (), (), (_window(0, 18, 2),)])),
 )
 REASONS = st.sampled_from(["外出务工半年", "身体原因暂停服务", " "])
+# Wrongly typed arguments: each is rejected (by type, or by state once forgotten).
+WRONG_INPUTS: tuple[tuple[str, Callable[[Volunteer], object]], ...] = (
+    ("set_weekly_hour_cap", lambda v: v.set_weekly_hour_cap(4.5)),  # type: ignore[arg-type]
+    ("set_weekly_hour_cap", lambda v: v.set_weekly_hour_cap(True)),
+    ("set_skills", lambda v: v.set_skills("first_aid")),  # type: ignore[arg-type]
+    ("set_home_grid", lambda v: v.set_home_grid(7)),  # type: ignore[arg-type]
+    ("update_contact", lambda v: v.update_contact(phone=13905912345, address=None)),  # type: ignore[arg-type]
+    ("add_certification", lambda v: v.add_certification(
+        Certification("证", "会", valid_until="2028-06-30"))),  # type: ignore[arg-type]
+    ("set_availability", lambda v: v.set_availability((WeeklyWindow(0.5, time(9), time(10)),))),  # type: ignore[arg-type]
+    ("set_availability", lambda v: v.set_availability(
+        (), (AvailabilityException(date(2026, 12, 1), available=1),))),  # type: ignore[arg-type]
+    ("deactivate", lambda v: v.deactivate(None)),  # type: ignore[arg-type]
+)
 
 
 class VolunteerMachine(RuleBasedStateMachine):
@@ -136,6 +162,11 @@ class VolunteerMachine(RuleBasedStateMachine):
     @rule()
     def reactivate(self) -> None:
         self._run("reactivate", lambda v: v.reactivate())
+
+    @rule(wrong=st.sampled_from(WRONG_INPUTS))
+    def wrongly_typed(self, wrong: tuple[str, Callable[[Volunteer], object]]) -> None:
+        name, command = wrong
+        self._run(name, command)
 
     @rule(really=st.integers(0, 4))
     def forget(self, really: int) -> None:
@@ -194,6 +225,8 @@ class VolunteerMachine(RuleBasedStateMachine):
             assert all(0 <= w.weekday <= 6 and w.start < w.end for w in windows)
             for earlier, later in pairwise(windows):
                 assert earlier.weekday != later.weekday or earlier.end <= later.start
+        for exception in v.exceptions:
+            assert all(w.weekday == exception.day.weekday() for w in exception.windows)
         days = [e.day for e in v.exceptions]
         assert days == sorted(set(days))
         assert all(e.available or not e.windows for e in v.exceptions)

@@ -8,13 +8,13 @@ import click
 import msgspec
 import psycopg
 import uvicorn
-from eventsourcing.persistence import IntegrityError, OperationalError, ProgrammingError
+from eventsourcing.persistence import OperationalError, ProgrammingError
 from rich.progress import MofNCompleteColumn, Progress
 
 from wushe.infra.settings import Settings, SettingsError
 from wushe.platform.application import WusheApplication
 from wushe.platform.cli_projections import projections
-from wushe.platform.demo import DemoSpec, load_demo
+from wushe.platform.demo import DemoExistsError, DemoSpec, load_demo
 from wushe.platform.domain.calendar import CHINA_TIME
 
 __all__ = ["main"]
@@ -65,9 +65,8 @@ def demo(seed: int, communities: int, volunteers: int | None, week_of: datetime 
             task = bar.add_task("Loading demo district 载入示范社区", total=None)
             summary = load_demo(application, spec,
                                 lambda done, total: bar.update(task, completed=done, total=total))
-    except IntegrityError:
-        msg = f"this store already holds the demo district of seed {seed}; use another --seed"
-        raise click.ClickException(msg) from None
+    except DemoExistsError as error:
+        raise click.ClickException(error.message_en) from None
     finally:
         application.close()
     click.echo(f"Recorded {summary.events:,} events for {summary.aggregates:,} aggregates: "

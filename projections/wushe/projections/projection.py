@@ -51,5 +51,7 @@ class Projection:
         return frozenset(cls.handlers)
 
     def apply(self, topic: str, event: Any, view: ViewWriter) -> None:
-        """Apply one event (of a topic this projection reads)."""
-        self.handlers[topic](self, event, view)
+        """Apply one event; events of topics this projection does not read are ignored."""
+        handler = self.handlers.get(topic)
+        if handler is not None:
+            handler(self, event, view)

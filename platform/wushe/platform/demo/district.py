@@ -1,48 +1,66 @@
 """Build a realistic synthetic district (standard.md "Realistic sizes") and record it.
 
-Every object is made through the same aggregate commands a user would issue, with
-deterministic ids and times, so a seed always gives the same log.
+Everything is recorded through the application commands a user's request runs
+(:mod:`wushe.platform.commands`, or ``app.update`` with an aggregate method, as the
+HTTP API does), so every rule and reference check applies. Creations carry a
+request key derived from the seed, so ids are deterministic; times derive from
+the demo week, so the same :class:`DemoSpec` always gives the same log.
+
+Each community is first *planned* — sizes and make-up drawn from its own seeded
+random generator — and then *built*; the plans give the progress bar its total.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 import msgspec
 
-from wushe.platform.application import deterministic_id
-from wushe.platform.demo import activity
-from wushe.platform.demo.people import fake_address, fake_id_number, fake_name, fake_phone
-from wushe.platform.domain.calendar import CHINA_TIME, local_date
+from wushe.platform.commands import add_grid, found_community
+from wushe.platform.demo import activity, needs, people
+from wushe.platform.demo.context import DemoContext, Tally
+from wushe.platform.demo.organisations import OrganisationPlan, plan_organisations
+from wushe.platform.demo.organisations import build as build_organisations
+from wushe.platform.domain.calendar import CHINA_TIME
 from wushe.platform.domain.community import Community, Grid
-from wushe.platform.domain.organisation import Organisation, OrganisationKind, Registration
-from wushe.platform.domain.resource import ResourceOffer, ResourceType
-from wushe.platform.domain.staff import StaffMember, StaffRole, TrainingKind
-from wushe.platform.domain.team import VolunteerTeam
-from wushe.platform.domain.values import TimeSpan, WeeklyWindow
-from wushe.platform.domain.volunteer import IdType, PersonalProfile, Volunteer
+from wushe.platform.domain.errors import ConflictError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from uuid import UUID
-
-    from eventsourcing.domain import Aggregate
 
     from wushe.platform.application import WusheApplication
 
-__all__ = ["DemoContext", "DemoSpec", "DemoSummary", "load_demo"]
+__all__ = [
+    "CommunityPlan",
+    "DemoExistsError",
+    "DemoSpec",
+    "DemoSummary",
+    "load_demo",
+]
 
-SKILLS = ("first_aid", "elderly_care", "tutoring", "counselling", "legal_advice", "driving",
-          "cooking", "haircut", "it_help", "rehabilitation", "nursing", "photography",
-          "mediation", "sign_language", "event_hosting")
-SAVE_CHUNK = 250
-TEAM_NAMES = ("红色", "银龄", "青春", "巾帼", "邻里")
-GRID_HOUSEHOLDS = (300, 500)  # 8.7.1
-WORKERS_PER_10K = 18  # 6.1.2
+DISTRICT = "福州市鼓楼区"
+COMMUNITY_NAMES = ("东街", "南街", "温泉", "乌山", "屏山", "湖前", "杨桥", "鼓东", "鼓西",
+                   "安泰", "华大", "五凤", "洪山", "水部", "三坊", "南营")
+HOUSEHOLDS = (2000, 5000)  # a typical urban community (standard.md "Realistic sizes")
+PEOPLE_PER_HOUSEHOLD = (2.5, 3.0)
+VOLUNTEER_SHARE = (0.10, 0.20)  # registered volunteers, share of the residents
+GRID_HOUSEHOLDS = 400  # 8.7.1: a grid covers 300-500 households; aim for the middle
+MIN_GRIDS = 5
+SPECIAL_GRID_CHANCE = 0.7  # a school as a special grid (8.7.1)
+WORKERS_PER_10K = 18  # 6.1.2; the demo draws a little above and below it
+WORKER_SPREAD = (-3, 2)
+RESIDENTS_PER_NEED = 100  # about one open or recent request per hundred residents
+PROJECTS_PER_WEEK = (8, 15)
+TEAMS = (5, 12)  # 6.2.3: at least 5 teams ...
+TEAM_SIZE = (5, 12)  # ... of at least 5 volunteers
+LAST_WEEK_VOLUNTEERS = (5, 9)
+FOUNDED_DAYS_AGO = 1100  # the community joined the platform about three years ago
+VENUE_BASE_M2, VENUE_STEP_M2, VENUE_STEP_RESIDENTS, VENUE_FROM = 600, 100, 2000, 6000  # 6.3
+SERVICE_SHARE = (0.78, 0.92)  # 6.3 asks for ≥ 80 %; some venues fall short
+ROOMS = ("服务大厅", "社工室", "调解室", "阅览室", "多功能室", "慈善超市", "微型消防站")
 
 
 class DemoSpec(msgspec.Struct, frozen=True, kw_only=True):
@@ -68,241 +86,168 @@ class DemoSummary(msgspec.Struct, frozen=True):
     counts: dict[str, int]
 
 
-@dataclass
-class DemoContext:
-    """One community while it is being built."""
+class DemoExistsError(ConflictError):
+    """The store already holds the demo district of this seed."""
 
-    spec: DemoSpec
-    rng: random.Random
+
+class CommunityPlan(msgspec.Struct, frozen=True, kw_only=True):
+    """The sizes and make-up of one community, drawn before anything is recorded."""
+
     index: int
-    now: datetime
-    community: Community
-    grids: list[str] = field(default_factory=list)
-    organisations: list[Organisation] = field(default_factory=list)
-    volunteers: list[Volunteer] = field(default_factory=list)
-    teams: list[VolunteerTeam] = field(default_factory=list)
-    offers: list[ResourceOffer] = field(default_factory=list)
-    built: list[Aggregate] = field(default_factory=list)
+    seed: int  # of the generator the community is built with
+    name: str
+    residents: int
+    households: int
+    volunteers: int
+    staff: int
+    organisations: tuple[OrganisationPlan, ...]
+    team_sizes: tuple[int, ...]
+    needs: int
+    projects: int
+    last_week_volunteers: int
 
-    def id(self, *parts: object) -> UUID:
-        """A deterministic id for this seed and community."""
-        key = ":".join(str(p) for p in (self.spec.seed, self.index, *parts))
-        return deterministic_id("demo", key)
-
-    def add(self, *aggregates: Aggregate) -> None:
-        """Queue aggregates for saving."""
-        self.built.extend(aggregates)
+    @property
+    def aggregates(self) -> int:
+        """How many aggregates building the community creates."""
+        offers = sum(len(o.offers) for o in self.organisations)
+        # Last week's project, its assignments (one more offer is declined), and the
+        # pair of offers already made for this week's first home visit.
+        assignments = activity.assignments_for(self.volunteers, self.last_week_volunteers)
+        return (1 + self.staff + len(self.organisations) + offers + self.volunteers
+                + len(self.team_sizes) + self.needs + self.projects + 1 + assignments)
 
 
 def load_demo(
     app: WusheApplication, spec: DemoSpec, progress: Callable[[int, int], None] | None = None
 ) -> DemoSummary:
-    """Build the district and save it in chunks, reporting ``progress(done, total)``."""
+    """Plan the district, then record it community by community, reporting progress.
+
+    Raises:
+        DemoExistsError: the store already holds the demo district of this seed.
+    """
     rng = random.Random(spec.seed)
+    plans = plan_district(rng, spec)
+    tally = Tally(total=sum(p.aggregates for p in plans), progress=progress)
+    start = app.log_position()
+    for plan in plans:
+        build_community(app, spec, plan, tally)
+    return DemoSummary(aggregates=tally.done, events=app.log_position() - start,
+                       counts=tally.counts)
+
+
+def plan_district(rng: random.Random, spec: DemoSpec) -> list[CommunityPlan]:
+    """Every community's plan; each draws from its own generator, seeded from ``rng``."""
     populations = [_population(rng) for _ in range(spec.communities)]
     shares = _volunteer_shares(rng, populations, spec.volunteers)
-    built: list[Aggregate] = []
-    for index, (population, volunteers) in enumerate(zip(populations, shares, strict=True)):
-        built += build_community(spec, random.Random(rng.random()), index, population, volunteers)
-    events = 0
-    for start in range(0, len(built), SAVE_CHUNK):
-        chunk = built[start:start + SAVE_CHUNK]
-        events += sum(len(a.pending_events) for a in chunk)
-        app.save(*chunk)
-        if progress is not None:
-            progress(min(start + SAVE_CHUNK, len(built)), len(built))
-    counts: dict[str, int] = {}
-    for aggregate in built:
-        counts[type(aggregate).__name__] = counts.get(type(aggregate).__name__, 0) + 1
-    return DemoSummary(aggregates=len(built), events=events, counts=counts)
+    return [
+        plan_community(random.Random(rng.random()), index, residents, households, volunteers)
+        for index, ((residents, households), volunteers)
+        in enumerate(zip(populations, shares, strict=True))
+    ]
 
 
-def build_community(spec: DemoSpec, rng: random.Random, index: int,
-                    population: tuple[int, int], volunteers: int) -> list[Aggregate]:
-    """Every aggregate of one community, in an order that respects references."""
-    now = datetime.combine(spec.week_of - timedelta(days=3), time(9), CHINA_TIME)
-    residents, households = population
-    community = Community.found(
-        id=deterministic_id("demo", f"{spec.seed}:{index}:community"),
-        code=f"350102{index + 1:03d}{rng.randint(1, 999):03d}",
-        name=f"{rng.choice('东西南北中')}{rng.choice(('湖', '街', '营', '桥', '屏'))}社区",
-        district="福州市鼓楼区", permanent_population=residents, households=households,
-        at=now - timedelta(days=400),
+def plan_community(
+    rng: random.Random, index: int, residents: int, households: int, volunteers: int
+) -> CommunityPlan:
+    """Draw one community's sizes; every second one meets the 6.2.3 organisation count."""
+    name = _community_name(index)
+    workers = math.ceil(residents * WORKERS_PER_10K / 10_000) + rng.randint(*WORKER_SPREAD)
+    return CommunityPlan(
+        index=index, seed=rng.getrandbits(32), name=name, residents=residents,
+        households=households, volunteers=volunteers, staff=workers,
+        organisations=plan_organisations(rng, name, meets_standard=index % 2 == 0),
+        team_sizes=_team_sizes(rng, volunteers), needs=residents // RESIDENTS_PER_NEED,
+        projects=rng.randint(*PROJECTS_PER_WEEK),
+        last_week_volunteers=min(volunteers, rng.randint(*LAST_WEEK_VOLUNTEERS)),
     )
-    ctx = DemoContext(spec=spec, rng=rng, index=index, now=now, community=community)
-    _grids(ctx, households)
-    _venue(ctx, residents)
-    ctx.add(community)
-    _staff(ctx, residents)
-    _organisations(ctx)
-    _volunteers(ctx, volunteers)
-    _teams(ctx)
-    _offers(ctx)
-    activity.needs(ctx)
-    activity.projects(ctx)
-    return ctx.built
+
+
+def build_community(app: WusheApplication, spec: DemoSpec, plan: CommunityPlan,
+                    tally: Tally) -> None:
+    """Record one community, in an order that respects what refers to what."""
+    rng = random.Random(plan.seed)
+    now = datetime.combine(spec.week_of - timedelta(days=3), time(9), CHINA_TIME)
+    recorded = found_community(
+        app, code=f"350102{plan.index + 1:03d}{rng.randint(1, 999):03d}", name=plan.name,
+        district=DISTRICT, permanent_population=plan.residents, households=plan.households,
+        at=now - timedelta(days=FOUNDED_DAYS_AGO),
+        request_key=f"demo:{spec.seed}:{plan.index}:community")
+    if not recorded.created:
+        raise DemoExistsError(
+            "demo.already_loaded", f"该数据库已载入种子 {spec.seed} 的示范社区，请换一个种子",
+            f"this store already holds the demo district of seed {spec.seed}; "
+            "use another --seed")
+    ctx = DemoContext(app=app, spec=spec, plan=plan, rng=rng, tally=tally,
+                      community_id=recorded.id, now=now)
+    tally.created("Community")
+    _grids(ctx)
+    _venue(ctx)
+    people.appoint_staff(ctx)
+    build_organisations(ctx)
+    people.register_volunteers(ctx)
+    people.form_teams(ctx)
+    needs.receive_needs(ctx)
+    activity.plan_projects(ctx)
+
+
+def _community_name(index: int) -> str:
+    base, rounds = COMMUNITY_NAMES[index % len(COMMUNITY_NAMES)], index // len(COMMUNITY_NAMES)
+    return f"{base}社区" if rounds == 0 else f"{base}{rounds + 1}社区"
 
 
 def _population(rng: random.Random) -> tuple[int, int]:
-    households = rng.randint(2000, 5000)
-    return int(households * rng.uniform(2.5, 3.0)), households
+    households = rng.randint(*HOUSEHOLDS)
+    return int(households * rng.uniform(*PEOPLE_PER_HOUSEHOLD)), households
 
 
 def _volunteer_shares(rng: random.Random, populations: list[tuple[int, int]],
                       total: int | None) -> list[int]:
     if total is None:
-        return [int(people * rng.uniform(0.10, 0.20)) for people, _ in populations]
+        return [int(people * rng.uniform(*VOLUNTEER_SHARE)) for people, _ in populations]
     residents = sum(people for people, _ in populations)
     shares = [total * people // residents for people, _ in populations]
     shares[0] += total - sum(shares)
     return shares
 
 
-def _grids(ctx: DemoContext, households: int) -> None:
-    count = max(5, round(households / 400))
+def _team_sizes(rng: random.Random, volunteers: int) -> tuple[int, ...]:
+    """Teams of 5-12 while volunteers remain, at least five teams if there are enough.
+
+    Each team leaves room for the smallest size of every team still needed to
+    reach five; most volunteers join no team.
+    """
+    smallest = TEAM_SIZE[0]
+    required = min(TEAMS[0], volunteers // smallest)
+    sizes: list[int] = []
+    left = volunteers
+    for n in range(rng.randint(*TEAMS)):
+        reserve = max(0, required - n - 1) * smallest
+        size = min(rng.randint(*TEAM_SIZE), left - reserve)
+        if size < smallest:
+            break
+        sizes.append(size)
+        left -= size
+    return tuple(sizes)
+
+
+def _grids(ctx: DemoContext) -> None:
+    households = ctx.plan.households
+    count = max(MIN_GRIDS, round(households / GRID_HOUSEHOLDS))
     base, extra = divmod(households, count)
     for n in range(count):
-        grid_id = f"G{n + 1:02d}"
-        size = base + (1 if n < extra else 0)
-        ctx.community.add_grid(Grid(grid_id=grid_id, name=f"第{n + 1}网格", households=size))
-        ctx.grids.append(grid_id)
-    if ctx.rng.random() < 0.7:  # a school or market as a special grid (8.7.1)
-        ctx.community.add_grid(Grid(grid_id="S01", name="学校专属网格", households=1,
-                                    special=True, kind="school"))
+        grid = Grid(grid_id=f"G{n + 1:02d}", name=f"第{n + 1}网格",
+                    households=base + (1 if n < extra else 0))
+        add_grid(ctx.app, community_id=ctx.community_id, grid=grid)
+        ctx.grids.append(grid.grid_id)
+    if ctx.rng.random() < SPECIAL_GRID_CHANCE:
+        school = Grid(grid_id="S01", name="中心小学专属网格", households=1, special=True,
+                      kind="school")
+        add_grid(ctx.app, community_id=ctx.community_id, grid=school)
 
 
-def _venue(ctx: DemoContext, residents: int) -> None:
-    total = 600 + max(0, residents - 6000) // 2000 * 100
-    service = int(total * ctx.rng.uniform(0.78, 0.92))
-    ctx.community.set_venue(total, service, ("服务大厅", "社工室", "调解室", "阅览室",
-                                             "多功能室", "慈善超市"))
-
-
-def _staff(ctx: DemoContext, residents: int) -> None:
-    workers = math.ceil(residents * WORKERS_PER_10K / 10_000) + ctx.rng.randint(-3, 2)
-    for n in range(workers):
-        certified = n < ctx.rng.choice((1, 2, 3))
-        member = StaffMember.appoint(
-            id=ctx.id("staff", n), community_id=ctx.community.id, name=fake_name(ctx.rng),
-            role=StaffRole.SOCIAL_WORKER if certified else StaffRole.COMMUNITY_WORKER,
-            certified_social_worker=certified, window_staff=n % 4 == 0,
-            at=ctx.now - timedelta(days=ctx.rng.randint(30, 2000)),
-        )
-        member.record_training(TrainingKind.PRE_JOB, on=local_date(member.appointed_at), hours=16,
-                               passed_assessment=True)
-        if ctx.rng.random() < 0.85:
-            member.record_training(TrainingKind.ANNUAL, on=ctx.now.date() - timedelta(days=60),
-                                   hours=8, passed_assessment=None)
-        ctx.add(member)
-
-
-_ORG_PLAN = (
-    (OrganisationKind.RESIDENTS_COMMITTEE, 1, "居民委员会"),
-    (OrganisationKind.PARTY_ORGANISATION, 1, "社区党委"),
-    (OrganisationKind.COMMUNITY_SOCIAL_ORGANISATION, 10, "志愿服务协会"),
-    (OrganisationKind.SOCIAL_ORGANISATION, 2, "社会工作服务中心"),
-    (OrganisationKind.CO_BUILDING_UNIT, 3, "共建单位"),
-    (OrganisationKind.CHARITY, 1, "慈善基金会"),
-)
-
-
-def _organisations(ctx: DemoContext) -> None:
-    for kind, base_count, label in _ORG_PLAN:
-        for n in range(base_count + ctx.rng.randint(0, 2)):
-            ctx.organisations.append(_organisation(ctx, kind, n, label))
-    ctx.add(*ctx.organisations)
-
-
-def _organisation(ctx: DemoContext, kind: OrganisationKind, n: int, label: str) -> Organisation:
-    registration = ctx.rng.choice((Registration.REGISTERED, Registration.FILED, Registration.NONE))
-    if kind in {OrganisationKind.RESIDENTS_COMMITTEE, OrganisationKind.PARTY_ORGANISATION}:
-        registration = Registration.NONE
-    org = Organisation.register(
-        id=ctx.id("org", kind, n), community_id=ctx.community.id,
-        name=f"{ctx.community.name}{label}{'' if n == 0 else n + 1}", kind=kind,
-        registration=registration,
-        registration_no=None if registration is Registration.NONE
-        else f"5135{ctx.rng.randrange(10**14):014d}",
-        contact_name=fake_name(ctx.rng), contact_phone=fake_phone(ctx.rng),
-        at=ctx.now - timedelta(days=ctx.rng.randint(100, 900)),
-    )
-    if kind is OrganisationKind.CO_BUILDING_UNIT:
-        signed = ctx.now.date() - timedelta(days=ctx.rng.randint(30, 300))
-        org.sign_agreement(agreement_id=ctx.id("agreement", n), signed_on=signed,
-                           valid_until=signed + timedelta(days=730),
-                           community_shares=("多功能室",), unit_shares=("会议室", "党员志愿者"))
-    return org
-
-
-def _volunteers(ctx: DemoContext, count: int) -> None:
-    for n in range(count):
-        volunteer = Volunteer.register(
-            id=ctx.id("volunteer", n), community_id=ctx.community.id,
-            profile=PersonalProfile(
-                name=fake_name(ctx.rng), id_number=fake_id_number(ctx.rng),
-                phone=fake_phone(ctx.rng), address=fake_address(ctx.rng),
-                health_notes="高血压" if ctx.rng.random() < 0.05 else None),
-            id_type=IdType.RESIDENT_ID, consent_version="2026-01",
-            consented_at=ctx.now - timedelta(days=ctx.rng.randint(1, 700)),
-            home_grid=ctx.rng.choice(ctx.grids),
-            skills=tuple(ctx.rng.sample(SKILLS, ctx.rng.choice((1, 1, 2, 3)))),
-            weekly_hour_cap=ctx.rng.choice((4, 6, 8, 10, 12)),
-        )
-        volunteer.set_availability(_windows(ctx.rng))
-        ctx.volunteers.append(volunteer)
-    ctx.add(*ctx.volunteers)
-
-
-def _windows(rng: random.Random) -> tuple[WeeklyWindow, ...]:
-    days = rng.sample(range(7), rng.randint(1, 4))
-    windows = []
-    for day in days:
-        start = rng.choice((8, 9, 14, 15, 19))
-        windows.append(WeeklyWindow(weekday=day, start=time(start), end=time(start + 3)))
-    return tuple(windows)
-
-
-def _teams(ctx: DemoContext) -> None:
-    pool = list(ctx.volunteers)
-    ctx.rng.shuffle(pool)
-    team_count = min(ctx.rng.randint(5, 12), len(pool) // 5)
-    for n in range(team_count):
-        members = [pool.pop() for _ in range(ctx.rng.randint(5, 12)) if pool]
-        if len(members) < 5:
-            break
-        team = VolunteerTeam.form(
-            id=ctx.id("team", n), community_id=ctx.community.id,
-            name=f"{ctx.community.name}{TEAM_NAMES[n % len(TEAM_NAMES)]}志愿服务队{n + 1}",
-            leader_id=members[0].id, organisation_id=None,
-            skills_focus=members[0].skills, home_grid=members[0].home_grid,
-            at=ctx.now - timedelta(days=ctx.rng.randint(30, 300)),
-        )
-        for member in members[1:]:
-            team.add_member(member.id)
-        ctx.teams.append(team)
-    ctx.add(*ctx.teams)
-
-
-_OFFER_PLAN = (
-    (ResourceType.VENUE, "活动室", 1, "间"),
-    (ResourceType.GOODS, "爱心米面油", 200, "份"),
-    (ResourceType.FUNDS, "公益微基金", 20000, "元"),
-    (ResourceType.PROFESSIONAL_SERVICE, "义诊与健康讲座", 12, "场"),
-    (ResourceType.VOLUNTEER_TIME, "党员志愿服务", 300, "小时"),
-)
-
-
-def _offers(ctx: DemoContext) -> None:
-    window = TimeSpan(ctx.now - timedelta(days=30), ctx.now + timedelta(days=180))
-    for n, org in enumerate(ctx.organisations):
-        if ctx.rng.random() < 0.35:
-            continue
-        kind, title, quantity, unit = ctx.rng.choice(_OFFER_PLAN)
-        ctx.offers.append(ResourceOffer.offer(
-            id=ctx.id("offer", n), community_id=ctx.community.id, organisation_id=org.id,
-            resource_type=kind, title=f"{org.name}{title}", description=f"{org.name}提供{title}",
-            quantity=quantity, unit=unit, window=window,
-            conditions="提前三天预约" if kind is ResourceType.VENUE else None,
-            at=ctx.now - timedelta(days=ctx.rng.randint(1, 25)),
-        ))
-    ctx.add(*ctx.offers)
+def _venue(ctx: DemoContext) -> None:
+    total = VENUE_BASE_M2 + (max(0, ctx.plan.residents - VENUE_FROM) // VENUE_STEP_RESIDENTS
+                             * VENUE_STEP_M2)
+    service = int(total * ctx.rng.uniform(*SERVICE_SHARE))
+    ctx.app.update(Community, ctx.community_id,
+                   lambda c: c.set_venue(total, service, ROOMS))

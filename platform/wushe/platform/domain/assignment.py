@@ -5,39 +5,55 @@ service. Service hours are actual service time, excluding travel; in common
 practice they are credited in 0.5 h steps (a policy, passed in). A correction of
 hours is a new event (confirmation with a correction, or a resolved dispute), never
 a rewrite of the check-out.
+
+Service time is the time served *within the shift*: from the later of check-in and
+the shift's start to the earlier of check-out and the shift's end plus an overrun
+allowance (wrapping up, handing over). Checking in early or out late is allowed,
+but the extra time is not service; a check-out later than the allowance is
+recorded with ``overrun`` so the coordinator sees it. What is credited never
+exceeds :data:`MAX_CREDITED_MINUTES`, so confirming the computed figure never fails.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Self
+from typing import Any, Self
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from wushe.platform.domain.rules import (
-    require,
     require_aware,
-    require_range,
+    require_duration,
+    require_int,
+    require_optional_uuid,
     require_rule,
     require_state,
     require_text,
+    require_uuid,
 )
-from wushe.platform.domain.values import TimeSpan
+from wushe.platform.domain.values import TimeSpan, require_span
 
 __all__ = [
     "DEFAULT_ROUNDING_MINUTES",
     "EARLY_CHECK_IN_ALLOWANCE",
     "MAX_CREDITED_MINUTES",
     "MAX_ROUNDING_MINUTES",
+    "OVERRUN_ALLOWANCE",
     "Assignment",
     "AssignmentStatus",
     "credit",
+    "service_minutes",
 ]
 
 # [assumed, configurable] how long before the shift a volunteer may check in.
 EARLY_CHECK_IN_ALLOWANCE = timedelta(minutes=30)
+# [assumed, configurable] how long after the shift's end service still counts (wrapping up);
+# a later check-out is accepted, credited up to here, and flagged as an overrun.
+OVERRUN_ALLOWANCE = timedelta(minutes=60)
+# [assumed] the widest allowance, before or after a shift, a policy may choose: one day.
+MAX_ALLOWANCE = timedelta(days=1)
 # standard.md: hours are credited in 0.5 h steps in common practice [assumed, configurable].
 DEFAULT_ROUNDING_MINUTES = 30
 # [assumed] the coarsest rounding step a policy may choose: one hour.
@@ -63,8 +79,18 @@ class AssignmentStatus(StrEnum):
 
 
 def credit(service_minutes: int, rounding_minutes: int) -> int:
-    """The minutes credited for ``service_minutes``: rounded down to the policy's step."""
-    return service_minutes // rounding_minutes * rounding_minutes
+    """The minutes credited for ``service_minutes``: rounded down to the policy's step, and
+    never more than :data:`MAX_CREDITED_MINUTES`."""
+    counted = min(service_minutes, MAX_CREDITED_MINUTES)
+    return counted // rounding_minutes * rounding_minutes
+
+
+def service_minutes(span: TimeSpan, checked_in_at: datetime, checked_out_at: datetime,
+                    overrun_allowance: timedelta) -> int:
+    """Whole minutes served within ``span`` (extended by ``overrun_allowance``), never negative."""
+    start = max(checked_in_at, span.start)
+    end = min(checked_out_at, span.end + overrun_allowance)
+    return max(0, int((end - start).total_seconds() // 60))
 
 
 class Assignment(Aggregate):
@@ -94,7 +120,7 @@ class Assignment(Aggregate):
         at: datetime,
     ) -> Self:
         """Offer the shift to a volunteer; the offer must be answered before ``expires_at``."""
-        span.validate("span")
+        span = require_span(span, "span")
         require_aware(at, "at")
         require_aware(expires_at, "expires_at")
         require_rule(at < expires_at, "assignment.expiry_not_after_proposal",
@@ -104,8 +130,11 @@ class Assignment(Aggregate):
                      "答复期限不能晚于班次开始",
                      "the offer must expire by the time the shift starts", field="expires_at")
         return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
-            id=id, project_id=project_id, shift_id=shift_id, volunteer_id=volunteer_id,
-            team_id=team_id, span=span, staffing_run_id=staffing_run_id,
+            id=require_uuid(id, "id"), project_id=require_uuid(project_id, "project_id"),
+            shift_id=require_uuid(shift_id, "shift_id"),
+            volunteer_id=require_uuid(volunteer_id, "volunteer_id"),
+            team_id=require_optional_uuid(team_id, "team_id"), span=span,
+            staffing_run_id=require_optional_uuid(staffing_run_id, "staffing_run_id"),
             expires_at=expires_at, at=at,
         )
 
@@ -125,6 +154,7 @@ class Assignment(Aggregate):
         self.checked_in_at: datetime | None = None
         self.checked_out_at: datetime | None = None
         self.service_minutes: int | None = None
+        self.overrun = False
         self.rounding_minutes: int | None = None
         self.credited_minutes: int | None = None
         self.confirmed_by: UUID | None = None
@@ -206,9 +236,7 @@ class Assignment(Aggregate):
         """The volunteer arrives: no earlier than ``early_allowance`` before the shift."""
         require_state(self.status, (AssignmentStatus.ACCEPTED,), "check_in")
         self._require_time(at)
-        require(early_allowance >= timedelta(0), "input.out_of_range",
-                "提前签到时限不能为负", "the early allowance must not be negative",
-                field="early_allowance")
+        require_duration(early_allowance, "early_allowance", timedelta(0), MAX_ALLOWANCE)
         require_rule(at >= self.span.start - early_allowance, "assignment.check_in_too_early",
                      "签到过早", "too early to check in for this shift", field="at")
         require_rule(at < self.span.end, "assignment.shift_over", "班次已结束",
@@ -220,27 +248,52 @@ class Assignment(Aggregate):
         self.status = AssignmentStatus.CHECKED_IN
         self.checked_in_at = self.last_at = at
 
-    def check_out(self, at: datetime, rounding_minutes: int = DEFAULT_ROUNDING_MINUTES) -> None:
-        """The volunteer leaves; service and credited minutes are computed and recorded."""
+    def check_out(
+        self, at: datetime, rounding_minutes: int = DEFAULT_ROUNDING_MINUTES,
+        overrun_allowance: timedelta = OVERRUN_ALLOWANCE,
+    ) -> None:
+        """The volunteer leaves; the service time within the shift (plus ``overrun_allowance``)
+        and the credited minutes are recorded, and a later check-out is flagged as an overrun."""
         require_state(self.status, (AssignmentStatus.CHECKED_IN,), "check_out")
         checked_in_at = self._checked_in_time()
         require_aware(at, "at")
         require_rule(at > checked_in_at, "assignment.check_out_before_check_in",
                      "签退时间必须晚于签到时间", "check-out must come after check-in", field="at")
         self._require_time(at)
-        require_range(rounding_minutes, "rounding_minutes", 1, MAX_ROUNDING_MINUTES)
-        service = int((at - checked_in_at).total_seconds() // 60)
-        self._checked_out(at=at, service_minutes=service, rounding_minutes=rounding_minutes,
-                          credited_minutes=credit(service, rounding_minutes))
+        rounding = require_int(rounding_minutes, "rounding_minutes", 1, MAX_ROUNDING_MINUTES)
+        allowance = require_duration(overrun_allowance, "overrun_allowance", timedelta(0),
+                                     MAX_ALLOWANCE)
+        service = service_minutes(self.span, checked_in_at, at, allowance)
+        self._checked_out(at=at, service_minutes=service, rounding_minutes=rounding,
+                          credited_minutes=credit(service, rounding),
+                          overrun=at > self.span.end + allowance)
 
-    @event("CheckedOut", topic="wushe.assignment.checked_out")
+    class CheckedOut(Event):
+        """The volunteer left. v2 added ``overrun``; a v1 check-out was never flagged."""
+
+        TOPIC = "wushe.assignment.checked_out"
+        class_version = 2
+        at: datetime
+        service_minutes: int
+        rounding_minutes: int
+        credited_minutes: int
+        overrun: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """A v1 check-out recorded no overrun flag."""
+            state["overrun"] = False
+
+    @event(CheckedOut)
     def _checked_out(
-        self, at: datetime, service_minutes: int, rounding_minutes: int, credited_minutes: int
+        self, at: datetime, service_minutes: int, rounding_minutes: int, credited_minutes: int,
+        overrun: bool,
     ) -> None:
         self.status = AssignmentStatus.CHECKED_OUT
         self.checked_out_at = self.last_at = at
         self.service_minutes, self.rounding_minutes = service_minutes, rounding_minutes
         self.credited_minutes = credited_minutes
+        self.overrun = overrun
 
     # -- hours ------------------------------------------------------------------
 
@@ -251,9 +304,10 @@ class Assignment(Aggregate):
         """The coordinator confirms the hours, optionally correcting them down with a reason."""
         require_state(self.status, (AssignmentStatus.CHECKED_OUT,), "confirm_hours")
         self._require_time(at)
+        by = require_uuid(by, "by")
         computed = self._credited()
-        credited = computed if credited_minutes is None else credited_minutes
-        require_range(credited, "credited_minutes", 0, MAX_CREDITED_MINUTES)
+        credited = computed if credited_minutes is None else require_int(
+            credited_minutes, "credited_minutes", 0, MAX_CREDITED_MINUTES)
         require_rule(credited <= self._service(), "assignment.credit_exceeds_service",
                      "认定时长不能超过实际服务时长（如有异议请走申诉）",
                      "credited time cannot exceed the service time (raise a dispute instead)",
@@ -281,6 +335,7 @@ class Assignment(Aggregate):
         require_state(self.status, (AssignmentStatus.CHECKED_OUT, AssignmentStatus.CONFIRMED),
                       "dispute")
         self._require_time(at)
+        by = require_uuid(by, "by")
         self._disputed(reason=require_text(reason, "reason", max_length=_REASON_TEXT), by=by,
                        at=at)
 
@@ -296,9 +351,10 @@ class Assignment(Aggregate):
         """Settle a dispute: the hours it decides are the confirmed hours."""
         require_state(self.status, (AssignmentStatus.DISPUTED,), "resolve_dispute")
         self._require_time(at)
-        require_range(credited_minutes, "credited_minutes", 0, MAX_CREDITED_MINUTES)
         self._dispute_resolved(
-            credited_minutes=credited_minutes, by=by, at=at,
+            credited_minutes=require_int(credited_minutes, "credited_minutes", 0,
+                                         MAX_CREDITED_MINUTES),
+            by=require_uuid(by, "by"), at=at,
             resolution=require_text(resolution, "resolution", max_length=_REASON_TEXT),
         )
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import msgspec
 
-from wushe.platform.domain.rules import require
+from wushe.platform.domain.rules import require_aware, require_date, require_int
 
 __all__ = ["CHINA_TIME", "WorkingCalendar", "local_date"]
 
@@ -21,9 +21,7 @@ MAX_DEADLINE_WORKING_DAYS = 365
 
 def local_date(moment: datetime) -> date:
     """The calendar date in China of an aware ``moment``."""
-    require(moment.tzinfo is not None, "input.naive_datetime", "时间必须带时区",
-            "a time must carry its time zone")
-    return moment.astimezone(CHINA_TIME).date()
+    return require_aware(moment, "at").astimezone(CHINA_TIME).date()
 
 
 class WorkingCalendar(msgspec.Struct, frozen=True):
@@ -40,11 +38,8 @@ class WorkingCalendar(msgspec.Struct, frozen=True):
 
     def add_working_days(self, start: date, days: int) -> date:
         """The date ``days`` working days after ``start`` (``start`` itself not counted)."""
-        require(0 <= days <= MAX_DEADLINE_WORKING_DAYS, "input.out_of_range",
-                "工作日数必须在 0 到 365 之间", "working days must be between 0 and 365",
-                field="working_days")
-        day = start
-        remaining = days
+        day = require_date(start, "start")
+        remaining = require_int(days, "working_days", 0, MAX_DEADLINE_WORKING_DAYS)
         while remaining:
             day += timedelta(days=1)
             if self.is_working_day(day):
@@ -53,6 +48,7 @@ class WorkingCalendar(msgspec.Struct, frozen=True):
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (negative if earlier)."""
+        start, end = require_date(start, "start"), require_date(end, "end")
         if end < start:
             return -self.working_days_between(end, start)
         return sum(

@@ -23,7 +23,15 @@ import msgspec
 from eventsourcing.domain import Aggregate, event
 
 from wushe.platform.domain.errors import DomainRuleError
-from wushe.platform.domain.rules import require, require_aware, require_range, require_text
+from wushe.platform.domain.rules import (
+    require,
+    require_aware,
+    require_int,
+    require_sequence,
+    require_struct,
+    require_text,
+    require_uuid,
+)
 
 __all__ = ["COMMUNITY_CODE_PATTERN", "Community", "Grid", "Venue"]
 
@@ -85,15 +93,17 @@ class Community(Aggregate):
         at: datetime,
     ) -> Self:
         """Record a community with its statistical code and population."""
-        require(bool(COMMUNITY_CODE_PATTERN.match(code.strip())), "community.bad_code",
+        text = code.strip() if isinstance(code, str) else ""
+        require(bool(COMMUNITY_CODE_PATTERN.fullmatch(text)), "community.bad_code",
                 "社区代码应为 9 位或 12 位数字", "a community code is 9 or 12 digits",
                 field="code")
-        _require_population(permanent_population, households)
+        population, households = _require_population(permanent_population, households)
         require_aware(at)
         return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
-            id=id, code=code.strip(), name=require_text(name, "name", max_length=100),
+            id=require_uuid(id, "id"), code=text,
+            name=require_text(name, "name", max_length=100),
             district=require_text(district, "district", max_length=100),
-            permanent_population=permanent_population, households=households, founded_at=at,
+            permanent_population=population, households=households, founded_at=at,
         )
 
     @event("Founded", topic="wushe.community.founded")
@@ -111,8 +121,8 @@ class Community(Aggregate):
 
     def set_population(self, permanent_population: int, households: int) -> None:
         """Replace the permanent population (常住人口) and household count."""
-        _require_population(permanent_population, households)
-        self._population_set(permanent_population=permanent_population, households=households)
+        population, households = _require_population(permanent_population, households)
+        self._population_set(permanent_population=population, households=households)
 
     @event("PopulationSet", topic="wushe.community.population_set")
     def _population_set(self, permanent_population: int, households: int) -> None:
@@ -162,7 +172,7 @@ class Community(Aggregate):
 
     def remove_grid(self, grid_id: str) -> None:
         """Remove a grid (volunteers and needs keep the id they recorded)."""
-        self.grid(grid_id)
+        grid_id = self.grid(require_text(grid_id, "grid_id", max_length=40)).grid_id
         self._grid_removed(grid_id=grid_id)
 
     @event("GridRemoved", topic="wushe.community.grid_removed")
@@ -178,14 +188,15 @@ class Community(Aggregate):
 
     def set_venue(self, total_area_m2: int, service_area_m2: int, rooms: tuple[str, ...]) -> None:
         """Record the venue areas (m²) and its named rooms."""
-        require_range(total_area_m2, "total_area_m2", 1, MAX_AREA_M2)
-        require_range(service_area_m2, "service_area_m2", 0, MAX_AREA_M2)
+        total_area_m2 = require_int(total_area_m2, "total_area_m2", 1, MAX_AREA_M2)
+        service_area_m2 = require_int(service_area_m2, "service_area_m2", 0, MAX_AREA_M2)
         require(service_area_m2 <= total_area_m2, "community.service_area_too_large",
                 "服务和活动用房面积不能超过总面积",
                 "the service area cannot exceed the total area", field="service_area_m2")
-        require(len(rooms) <= MAX_ROOMS, "input.too_many", f"房间最多 {MAX_ROOMS} 个",
+        given = require_sequence(rooms, "rooms")
+        require(len(given) <= MAX_ROOMS, "input.too_many", f"房间最多 {MAX_ROOMS} 个",
                 f"at most {MAX_ROOMS} rooms", field="rooms")
-        names = tuple(sorted({require_text(r, "rooms", max_length=50) for r in rooms}))
+        names = tuple(sorted({require_text(r, "rooms", max_length=50) for r in given}))
         self._venue_set(venue=Venue(total_area_m2, service_area_m2, names))
 
     @event("VenueSet", topic="wushe.community.venue_set")
@@ -197,8 +208,9 @@ def _grid_key(grid: Grid) -> str:
     return grid.grid_id
 
 
-def _clean_grid(grid: Grid) -> Grid:
-    require_range(grid.households, "households", 1, MAX_GRID_HOUSEHOLDS)
+def _clean_grid(given: object) -> Grid:
+    grid = require_struct(given, Grid, "grid")
+    require_int(grid.households, "households", 1, MAX_GRID_HOUSEHOLDS)
     kind = None if grid.kind is None else require_text(grid.kind, "kind", max_length=40)
     require(not grid.special or kind is not None, "community.special_grid_kind",
             "专属网格需注明类型（楼宇、园区、市场、学校、医院等）",
@@ -211,6 +223,6 @@ def _clean_grid(grid: Grid) -> Grid:
     )
 
 
-def _require_population(permanent_population: int, households: int) -> None:
-    require_range(permanent_population, "permanent_population", 0, MAX_POPULATION)
-    require_range(households, "households", 0, MAX_HOUSEHOLDS)
+def _require_population(permanent_population: object, households: object) -> tuple[int, int]:
+    return (require_int(permanent_population, "permanent_population", 0, MAX_POPULATION),
+            require_int(households, "households", 0, MAX_HOUSEHOLDS))

@@ -23,7 +23,17 @@ from eventsourcing.domain import Aggregate, event
 
 from wushe.platform.domain.base import PersonalEvent
 from wushe.platform.domain.errors import DomainRuleError
-from wushe.platform.domain.rules import require, require_phone, require_state, require_text
+from wushe.platform.domain.rules import (
+    require,
+    require_aware,
+    require_choice,
+    require_date,
+    require_phone,
+    require_sequence,
+    require_state,
+    require_text,
+    require_uuid,
+)
 
 __all__ = [
     "AGREEMENT_KINDS",
@@ -109,11 +119,12 @@ class Organisation(Aggregate):
         at: datetime,
     ) -> Self:
         """Record an organisation taking part in the community's linkage."""
-        require(at.tzinfo is not None, "input.naive_datetime", "时间必须带时区",
-                "a time must carry its time zone", field="at")
+        require_aware(at, "at")
+        registration = require_choice(registration, Registration, "registration")
         return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
-            id=id, community_id=community_id, name=require_text(name, "name", max_length=100),
-            kind=kind, registration=registration,
+            id=require_uuid(id, "id"), community_id=require_uuid(community_id, "community_id"),
+            name=require_text(name, "name", max_length=100),
+            kind=require_choice(kind, OrganisationKind, "kind"), registration=registration,
             registration_no=_clean_registration_no(registration, registration_no),
             contact_name=require_text(contact_name, "contact_name", max_length=50),
             contact_phone=require_phone(contact_phone, "contact_phone"), registered_at=at,
@@ -142,6 +153,7 @@ class Organisation(Aggregate):
     def change_registration(self, registration: Registration, registration_no: str | None) -> None:
         """Record a new registration status and number."""
         require_state(self.status, (OrganisationStatus.ACTIVE,), "change_registration")
+        registration = require_choice(registration, Registration, "registration")
         number = _clean_registration_no(registration, registration_no)
         if (registration, number) == (self.registration, self.registration_no):
             raise DomainRuleError("organisation.registration_unchanged", "登记信息没有变化",
@@ -209,6 +221,9 @@ class Organisation(Aggregate):
     ) -> None:
         """Record a co-building agreement (共建协议) with the community."""
         require_state(self.status, (OrganisationStatus.ACTIVE,), "sign_agreement")
+        agreement_id = require_uuid(agreement_id, "agreement_id")
+        signed_on = require_date(signed_on, "signed_on")
+        valid_until = None if valid_until is None else require_date(valid_until, "valid_until")
         if self.kind not in AGREEMENT_KINDS:
             raise DomainRuleError("organisation.agreement_kind",
                                   "只有共建单位和社会组织可以签订共建协议",
@@ -246,7 +261,8 @@ class Organisation(Aggregate):
 
     def end_agreement(self, agreement_id: UUID, on: date) -> None:
         """End an agreement early or record its termination."""
-        agreement = self.agreement(agreement_id)
+        agreement = self.agreement(require_uuid(agreement_id, "agreement_id"))
+        on = require_date(on, "on")
         if agreement.ended_on is not None:
             raise DomainRuleError("organisation.agreement_ended", "该协议已终止",
                                   "the agreement has already ended", field="agreement_id")
@@ -280,7 +296,8 @@ def _clean_registration_no(registration: Registration, number: str | None) -> st
     return require_text(number or "", "registration_no", max_length=40)
 
 
-def _clean_shares(shares: tuple[str, ...], field: str) -> tuple[str, ...]:
+def _clean_shares(given: object, field: str) -> tuple[str, ...]:
+    shares = require_sequence(given, field)
     require(len(shares) <= MAX_SHARES, "input.too_many", f"最多 {MAX_SHARES} 项",
             f"at most {MAX_SHARES} items", field=field)
     return tuple(dict.fromkeys(require_text(s, field, max_length=200) for s in shares))

@@ -19,13 +19,18 @@ import msgspec
 from eventsourcing.domain import Aggregate, event
 
 from wushe.platform.domain.errors import DomainRuleError
+from wushe.platform.domain.resource import MAX_QUANTITY
 from wushe.platform.domain.rules import (
-    require,
     require_aware,
-    require_range,
+    require_bool,
+    require_int,
+    require_optional_uuid,
     require_rule,
+    require_sequence,
     require_state,
+    require_struct,
     require_text,
+    require_uuid,
 )
 from wushe.platform.domain.values import (
     CATEGORY_PATTERN,
@@ -33,6 +38,7 @@ from wushe.platform.domain.values import (
     TimeSpan,
     require_code,
     require_codes,
+    require_span,
 )
 
 __all__ = [
@@ -149,19 +155,22 @@ class ServiceProject(Aggregate):
     ) -> Self:
         """Start planning a project."""
         require_aware(at)
+        government_purchased = require_bool(government_purchased, "government_purchased")
+        undertaking_organisation_id = require_optional_uuid(undertaking_organisation_id,
+                                                            "undertaking_organisation_id")
         require_rule(not government_purchased or undertaking_organisation_id is not None,
                      "project.undertaker_required", "政府购买服务项目必须指定承接组织",
                      "a government-purchased project needs an undertaking organisation",
                      field="undertaking_organisation_id")
         return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
-            id=id, community_id=community_id,
+            id=require_uuid(id, "id"), community_id=require_uuid(community_id, "community_id"),
             category=require_code(category, "category", CATEGORY_PATTERN),
             title=require_text(title, "title", max_length=_SHORT_TEXT),
             description=require_text(description, "description", max_length=_LONG_TEXT),
             government_purchased=government_purchased,
             undertaking_organisation_id=undertaking_organisation_id,
-            requires_team=requires_team, at=at,
-            span=None if span is None else span.validate("span"),
+            requires_team=require_bool(requires_team, "requires_team"), at=at,
+            span=None if span is None else require_span(span, "span"),
         )
 
     @event("Drafted", topic="wushe.service_project.drafted")
@@ -200,7 +209,8 @@ class ServiceProject(Aggregate):
         """Replace the activity plan (8.8); a published project keeps its safety measures."""
         require_state(self.status, _PLANNING, "set_plan")
         measures = tuple(dict.fromkeys(
-            require_text(m, "safety_measures", max_length=_LONG_TEXT) for m in safety_measures
+            require_text(m, "safety_measures", max_length=_LONG_TEXT)
+            for m in require_sequence(safety_measures, "safety_measures")
         ))
         if self.status is ProjectStatus.PUBLISHED:
             _require_safety_measures(measures)
@@ -219,7 +229,7 @@ class ServiceProject(Aggregate):
         """Set (or clear) the period the project runs in; every shift must lie within it."""
         require_state(self.status, _PLANNING, "set_span")
         if span is not None:
-            span.validate("span")
+            span = require_span(span, "span")
             for shift in self.shifts:
                 _require_within(span, shift)
         self._span_set(span=span)
@@ -231,6 +241,7 @@ class ServiceProject(Aggregate):
     def serve_need(self, need_id: UUID) -> None:
         """Record that the project serves a need from the needs list."""
         require_state(self.status, _OPEN, "serve_need")
+        require_uuid(need_id, "need_id")
         require_rule(need_id not in self.needs, "project.need_already_served", "该需求已关联本项目",
                      "the project already serves this need", field="need_id")
         self._need_served(need_id=need_id)
@@ -242,6 +253,7 @@ class ServiceProject(Aggregate):
     def unserve_need(self, need_id: UUID) -> None:
         """Remove a need the project no longer serves."""
         require_state(self.status, _OPEN, "unserve_need")
+        require_uuid(need_id, "need_id")
         require_rule(need_id in self.needs, "project.need_not_served", "该需求未关联本项目",
                      "the project does not serve this need", field="need_id")
         self._need_unserved(need_id=need_id)
@@ -253,8 +265,9 @@ class ServiceProject(Aggregate):
     def reserve_resource(self, offer_id: UUID, allocation_id: UUID, quantity: int) -> None:
         """Record a resource allocated to the project (the ResourceOffer does the allocating)."""
         require_state(self.status, _OPEN, "reserve_resource")
-        require(quantity >= 1, "input.out_of_range", "数量必须为正数",
-                "quantity must be positive", field="quantity")
+        offer_id = require_uuid(offer_id, "offer_id")
+        allocation_id = require_uuid(allocation_id, "allocation_id")
+        quantity = require_int(quantity, "quantity", 1, MAX_QUANTITY)
         require_rule(all(r.allocation_id != allocation_id for r in self.reservations),
                      "project.duplicate_allocation", "该资源分配已登记",
                      "this allocation is already recorded", field="allocation_id")
@@ -269,6 +282,7 @@ class ServiceProject(Aggregate):
     def release_resource(self, allocation_id: UUID) -> None:
         """Record that an allocated resource was given back."""
         require_state(self.status, (*_OPEN, ProjectStatus.CANCELLED), "release_resource")
+        require_uuid(allocation_id, "allocation_id")
         require_rule(any(r.allocation_id == allocation_id for r in self.reservations),
                      "project.unknown_allocation", "本项目没有该资源分配",
                      "no such allocation on this project", field="allocation_id")
@@ -285,9 +299,10 @@ class ServiceProject(Aggregate):
     def add_shift(self, shift: Shift) -> None:
         """Add a shift; allowed until staffing is complete."""
         require_state(self.status, _PLANNING, "add_shift")
-        require_rule(self._shift(shift.shift_id) is None, "project.duplicate_shift", "班次编号重复",
-                     "a shift with this id already exists", field="shift_id")
-        self._shift_added(shift=self._validated(shift))
+        checked = require_struct(shift, Shift, "shift")
+        require_rule(self._shift(checked.shift_id) is None, "project.duplicate_shift",
+                     "班次编号重复", "a shift with this id already exists", field="shift_id")
+        self._shift_added(shift=self._validated(checked))
 
     @event("ShiftAdded", topic="wushe.service_project.shift_added")
     def _shift_added(self, shift: Shift) -> None:
@@ -296,8 +311,9 @@ class ServiceProject(Aggregate):
     def change_shift(self, shift: Shift) -> None:
         """Replace the shift with the same id."""
         require_state(self.status, _PLANNING, "change_shift")
-        self._require_shift(shift.shift_id)
-        self._shift_changed(shift=self._validated(shift))
+        checked = require_struct(shift, Shift, "shift")
+        self._require_shift(checked.shift_id)
+        self._shift_changed(shift=self._validated(checked))
 
     @event("ShiftChanged", topic="wushe.service_project.shift_changed")
     def _shift_changed(self, shift: Shift) -> None:
@@ -335,6 +351,7 @@ class ServiceProject(Aggregate):
     def assign_team(self, team_id: UUID) -> None:
         """Give the project to a volunteer team (only projects that require one)."""
         require_state(self.status, _PLANNING, "assign_team")
+        require_uuid(team_id, "team_id")
         require_rule(self.requires_team, "project.team_not_required", "本项目不需要志愿服务队伍",
                      "this project does not take a volunteer team", field="team_id")
         require_rule(team_id != self.team_id, "project.team_already_assigned", "该队伍已指派",
@@ -399,8 +416,9 @@ class ServiceProject(Aggregate):
         """Summarise, evaluate and archive a completed project (8.8)."""
         require_state(self.status, (ProjectStatus.COMPLETED,), "summarise")
         self._require_time(at)
-        require_range(evaluation_score, "evaluation_score", *EVALUATION_SCORES)
-        require_range(participants_count, "participants_count", 0, MAX_PARTICIPANTS)
+        evaluation_score = require_int(evaluation_score, "evaluation_score", *EVALUATION_SCORES)
+        participants_count = require_int(participants_count, "participants_count", 0,
+                                         MAX_PARTICIPANTS)
         self._summarised(summary=require_text(summary, "summary", max_length=_SUMMARY_TEXT),
                          evaluation_score=evaluation_score,
                          participants_count=participants_count, at=at)
@@ -428,6 +446,7 @@ class ServiceProject(Aggregate):
     def add_participant_organisation(self, organisation_id: UUID) -> None:
         """Record an organisation taking part (6.2.3: each takes part at least once a year)."""
         require_state(self.status, _NOT_CANCELLED, "add_participant_organisation")
+        require_uuid(organisation_id, "organisation_id")
         require_rule(organisation_id not in self.participant_organisations,
                      "project.duplicate_participant", "该组织已登记参与",
                      "this organisation is already recorded", field="organisation_id")
@@ -448,7 +467,7 @@ class ServiceProject(Aggregate):
         return next((s for s in self.shifts if s.shift_id == shift_id), None)
 
     def _require_shift(self, shift_id: UUID) -> Shift:
-        shift = self._shift(shift_id)
+        shift = self._shift(require_uuid(shift_id, "shift_id"))
         if shift is None:
             raise DomainRuleError("project.unknown_shift", "本项目没有该班次",
                                   "no such shift on this project", field="shift_id")
@@ -456,7 +475,7 @@ class ServiceProject(Aggregate):
 
     def _validated(self, shift: Shift) -> Shift:
         """The shift with its text normalised, or raise if it breaks a rule."""
-        shift.span.validate("span")
+        require_span(shift.span, "span")
         _require_headcount(shift)
         require_rule(not shift.team_only or self.requires_team, "project.team_only_without_team",
                      "本项目不需要队伍，不能设置仅限队伍的班次",
@@ -488,8 +507,8 @@ def _require_safety_measures(measures: tuple[str, ...]) -> None:
 
 
 def _require_headcount(shift: Shift) -> None:
-    require_range(shift.max_headcount, "max_headcount", 1, MAX_SHIFT_HEADCOUNT)
-    require_range(shift.min_headcount, "min_headcount", 1, shift.max_headcount)
+    require_int(shift.max_headcount, "max_headcount", 1, MAX_SHIFT_HEADCOUNT)
+    require_int(shift.min_headcount, "min_headcount", 1, shift.max_headcount)
     require_rule(not shift.home_visit or shift.min_headcount >= HOME_VISIT_MIN_HEADCOUNT,
                  "project.home_visit_needs_two", "入户服务宜两人一组，最少人数至少为 2",
                  "a home visit needs at least two people (8.7.6)", field="min_headcount")

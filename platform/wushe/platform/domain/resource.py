@@ -38,11 +38,14 @@ from wushe.platform.domain.errors import DomainRuleError
 from wushe.platform.domain.rules import (
     require,
     require_aware,
-    require_range,
+    require_choice,
+    require_int,
+    require_optional_uuid,
     require_state,
     require_text,
+    require_uuid,
 )
-from wushe.platform.domain.values import TimeSpan
+from wushe.platform.domain.values import TimeSpan, require_span
 
 __all__ = ["Allocation", "OfferStatus", "ResourceOffer", "ResourceType"]
 
@@ -116,14 +119,16 @@ class ResourceOffer(Aggregate):
         at: datetime,
     ) -> Self:
         """Put a resource on the community's resource list."""
-        require_range(quantity, "quantity", 1, MAX_QUANTITY)
+        quantity = require_int(quantity, "quantity", 1, MAX_QUANTITY)
         require_aware(at)
         return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
-            id=id, community_id=community_id, organisation_id=organisation_id,
-            resource_type=resource_type, title=require_text(title, "title", max_length=100),
+            id=require_uuid(id, "id"), community_id=require_uuid(community_id, "community_id"),
+            organisation_id=require_uuid(organisation_id, "organisation_id"),
+            resource_type=require_choice(resource_type, ResourceType, "resource_type"),
+            title=require_text(title, "title", max_length=100),
             description=require_text(description, "description", max_length=1000),
             quantity=quantity, unit=require_text(unit, "unit", max_length=10),
-            window=window.validate("window"),
+            window=require_span(window, "window"),
             conditions=None if conditions is None else require_text(
                 conditions, "conditions", max_length=500),
             offered_at=at,
@@ -195,7 +200,10 @@ class ResourceOffer(Aggregate):
         """Allocate part of the offer to one project or one need (a booking, for a venue)."""
         require_state(self.status, (OfferStatus.OPEN,), "allocate")
         require_aware(at)
-        require_range(quantity, "quantity", 1, MAX_QUANTITY)
+        allocation_id = require_uuid(allocation_id, "allocation_id")
+        quantity = require_int(quantity, "quantity", 1, MAX_QUANTITY)
+        to_project = require_optional_uuid(to_project, "to_project")
+        to_need = require_optional_uuid(to_need, "to_need")
         require((to_project is None) != (to_need is None), "resource.allocation_target",
                 "须且只能分配给一个项目或一个需求",
                 "allocate to exactly one project or one need", field="to_project")
@@ -203,7 +211,7 @@ class ResourceOffer(Aggregate):
             raise DomainRuleError("resource.duplicate_allocation", "该分配记录已存在",
                                   "this allocation already exists", field="allocation_id")
         self._require_quantity(quantity)
-        self._require_span(span)
+        span = self._require_span(span)
         self._allocated(allocation=Allocation(
             allocation_id, quantity, to_project, to_need, span, allocated_at=at))
 
@@ -215,7 +223,7 @@ class ResourceOffer(Aggregate):
     def record_use(self, allocation_id: UUID, used_quantity: int) -> None:
         """Record that part of a live allocation was used (adds to what was used so far)."""
         allocation = self._live_allocation(allocation_id)
-        require_range(used_quantity, "used_quantity", 1, MAX_QUANTITY)
+        used_quantity = require_int(used_quantity, "used_quantity", 1, MAX_QUANTITY)
         left = allocation.quantity - allocation.used
         if used_quantity > left:
             raise DomainRuleError("resource.overuse", f"使用量超过分配量（剩余 {left}）",
@@ -261,12 +269,12 @@ class ResourceOffer(Aggregate):
                                   f"more than is available ({available} {self.unit})",
                                   field="quantity")
 
-    def _require_span(self, span: TimeSpan | None) -> None:
-        if span is None:
+    def _require_span(self, given: TimeSpan | None) -> TimeSpan | None:
+        if given is None:
             require(not self.is_venue, "resource.venue_needs_span", "场地分配须指定使用时段",
                     "a venue booking needs a time span", field="span")
-            return
-        span.validate("span")
+            return None
+        span = require_span(given, "span")
         require(self.window.contains(span), "resource.outside_window",
                 "使用时段须在资源可用时间内", "the span must lie within the availability window",
                 field="span")
@@ -274,9 +282,10 @@ class ResourceOffer(Aggregate):
             raise DomainRuleError("resource.double_booking", "该时段场地已被占用",
                                   "the venue is already booked for part of this span",
                                   field="span")
+        return span
 
     def _live_allocation(self, allocation_id: UUID) -> Allocation:
-        allocation = self.allocation(allocation_id)
+        allocation = self.allocation(require_uuid(allocation_id, "allocation_id"))
         if not allocation.live:
             raise DomainRuleError("resource.allocation_released", "该分配已释放",
                                   "the allocation has been released", field="allocation_id")

@@ -23,7 +23,17 @@ from eventsourcing.domain import Aggregate, event
 from wushe.platform.domain.base import PersonalEvent
 from wushe.platform.domain.calendar import local_date
 from wushe.platform.domain.errors import DomainRuleError
-from wushe.platform.domain.rules import require, require_range, require_state, require_text
+from wushe.platform.domain.rules import (
+    require,
+    require_aware,
+    require_bool,
+    require_choice,
+    require_date,
+    require_int,
+    require_state,
+    require_text,
+    require_uuid,
+)
 
 __all__ = ["StaffMember", "StaffRole", "StaffStatus", "Training", "TrainingKind"]
 
@@ -83,12 +93,14 @@ class StaffMember(Aggregate):
         at: datetime,
     ) -> Self:
         """Record a staff member taking a post in the community."""
-        require(at.tzinfo is not None, "input.naive_datetime", "时间必须带时区",
-                "a time must carry its time zone", field="at")
         return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
-            id=id, community_id=community_id, name=require_text(name, "name", max_length=50),
-            role=role, certified_social_worker=certified_social_worker,
-            window_staff=window_staff, appointed_at=at,
+            id=require_uuid(id, "id"), community_id=require_uuid(community_id, "community_id"),
+            name=require_text(name, "name", max_length=50),
+            role=require_choice(role, StaffRole, "role"),
+            certified_social_worker=require_bool(certified_social_worker,
+                                                 "certified_social_worker"),
+            window_staff=require_bool(window_staff, "window_staff"),
+            appointed_at=require_aware(at, "at"),
         )
 
     @event("Appointed", topic="wushe.staff.appointed")
@@ -111,7 +123,11 @@ class StaffMember(Aggregate):
     ) -> None:
         """Record a training attended (whole hours; pre-job training needs its assessment)."""
         require_state(self.status, (StaffStatus.ACTIVE,), "record_training")
-        require_range(hours, "hours", 1, MAX_TRAINING_HOURS)
+        kind = require_choice(kind, TrainingKind, "kind")
+        on = require_date(on, "on")
+        hours = require_int(hours, "hours", 1, MAX_TRAINING_HOURS)
+        if passed_assessment is not None:
+            require_bool(passed_assessment, "passed_assessment")
         require(kind != TrainingKind.PRE_JOB or passed_assessment is not None,
                 "staff.pre_job_assessment", "岗前培训须记录考核结果",
                 "a pre-job training must record its assessment result",
@@ -139,7 +155,7 @@ class StaffMember(Aggregate):
                                   "a social-work certificate is already recorded",
                                   field="certificate_no")
         number = require_text(certificate_no, "certificate_no", max_length=40)
-        self._social_worker_certified(certificate_no=number, on=on)
+        self._social_worker_certified(certificate_no=number, on=require_date(on, "on"))
 
     @event("SocialWorkerCertified", topic="wushe.staff.social_worker_certified")
     def _social_worker_certified(self, certificate_no: str | None, on: date) -> None:
@@ -149,6 +165,7 @@ class StaffMember(Aggregate):
     def set_window_staff(self, flag: bool) -> None:
         """Mark whether the member staffs the one-stop window (一站式窗口)."""
         require_state(self.status, (StaffStatus.ACTIVE,), "set_window_staff")
+        require_bool(flag, "window_staff")
         if flag == self.window_staff:
             raise DomainRuleError("staff.window_staff_unchanged", "窗口岗位标记没有变化",
                                   "the window-staff flag is unchanged", field="window_staff")
@@ -161,6 +178,7 @@ class StaffMember(Aggregate):
     def leave(self, on: date) -> None:
         """Record that the member left the post; the record is then closed."""
         require_state(self.status, (StaffStatus.ACTIVE,), "leave")
+        on = require_date(on, "on")
         require(on >= local_date(self.appointed_at), "staff.left_before_appointed",
                 "离职日期不能早于入职日期", "cannot leave before being appointed", field="on")
         self._left(on=on)

@@ -15,7 +15,13 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from wushe.platform.domain.errors import DomainRuleError
-from wushe.platform.domain.rules import require, require_state, require_text
+from wushe.platform.domain.rules import (
+    require_aware,
+    require_optional_uuid,
+    require_state,
+    require_text,
+    require_uuid,
+)
 from wushe.platform.domain.values import SKILL_PATTERN, require_codes
 
 __all__ = ["TeamStatus", "VolunteerTeam"]
@@ -52,11 +58,12 @@ class VolunteerTeam(Aggregate):
         at: datetime,
     ) -> Self:
         """Form a team; the leader is its first member."""
-        require(at.tzinfo is not None, "input.naive_datetime", "时间必须带时区",
-                "a time must carry its time zone", field="at")
+        require_aware(at, "at")
         return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
-            id=id, community_id=community_id, name=require_text(name, "name", max_length=100),
-            leader_id=leader_id, organisation_id=organisation_id,
+            id=require_uuid(id, "id"), community_id=require_uuid(community_id, "community_id"),
+            name=require_text(name, "name", max_length=100),
+            leader_id=require_uuid(leader_id, "leader_id"),
+            organisation_id=require_optional_uuid(organisation_id, "organisation_id"),
             skills_focus=require_codes(skills_focus, "skills_focus", SKILL_PATTERN),
             home_grid=require_text(home_grid, "home_grid", max_length=40), formed_at=at,
         )
@@ -85,6 +92,7 @@ class VolunteerTeam(Aggregate):
     def add_member(self, volunteer_id: UUID) -> None:
         """Add a volunteer to the team."""
         require_state(self.status, (TeamStatus.ACTIVE,), "add_member")
+        require_uuid(volunteer_id, "volunteer_id")
         if self.has_member(volunteer_id):
             raise DomainRuleError("team.already_member", "该志愿者已是队员",
                                   "the volunteer is already a member", field="volunteer_id")
@@ -124,8 +132,7 @@ class VolunteerTeam(Aggregate):
     def dissolve(self, reason: str, at: datetime) -> None:
         """Dissolve the team; its membership stays on record."""
         require_state(self.status, (TeamStatus.ACTIVE,), "dissolve")
-        require(at.tzinfo is not None, "input.naive_datetime", "时间必须带时区",
-                "a time must carry its time zone", field="at")
+        require_aware(at, "at")
         self._dissolved(reason=require_text(reason, "reason", max_length=500), at=at)
 
     @event("Dissolved", topic="wushe.team.dissolved")
@@ -134,6 +141,7 @@ class VolunteerTeam(Aggregate):
         self.status = TeamStatus.DISSOLVED
 
     def _require_member(self, volunteer_id: UUID) -> None:
+        require_uuid(volunteer_id, "volunteer_id")
         if not self.has_member(volunteer_id):
             raise DomainRuleError("team.not_member", "该志愿者不是队员",
                                   "the volunteer is not a member", field="volunteer_id")

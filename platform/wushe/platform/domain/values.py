@@ -8,7 +8,7 @@ from enum import StrEnum
 
 import msgspec
 
-from wushe.platform.domain.rules import require
+from wushe.platform.domain.rules import require, require_int, require_sequence, require_struct
 
 __all__ = [
     "CATEGORY_PATTERN",
@@ -19,6 +19,7 @@ __all__ = [
     "WeeklyWindow",
     "require_code",
     "require_codes",
+    "require_span",
 ]
 
 # Category and skill vocabularies are policy (standard.md: "configurable"); the
@@ -28,16 +29,23 @@ SKILL_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{1,47}$")
 SUNDAY = 6
 
 
-def require_code(value: str, field: str, pattern: re.Pattern[str]) -> str:
-    """Reject ``value`` unless it has the shape of a vocabulary code."""
-    require(bool(pattern.fullmatch(value)), "input.bad_code", f"{field} 编码格式不正确：{value!r}",
-            f"{field} is not a valid code: {value!r}", field=field)
-    return value
+def require_code(value: object, field: str, pattern: re.Pattern[str]) -> str:
+    """Reject ``value`` unless it is text with the shape of a vocabulary code."""
+    code = value if isinstance(value, str) else ""
+    require(bool(pattern.fullmatch(code)), "input.bad_code",
+            f"{field} 编码格式不正确：{value!r}", f"{field} is not a valid code: {value!r}",
+            field=field)
+    return code
 
 
-def require_codes(values: tuple[str, ...], field: str, pattern: re.Pattern[str]) -> tuple[str, ...]:
-    """Validate each code and return them sorted without duplicates."""
-    return tuple(sorted({require_code(v, field, pattern) for v in values}))
+def require_codes(values: object, field: str, pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """Validate a sequence of codes and return them sorted without duplicates."""
+    return tuple(sorted({require_code(v, field, pattern) for v in require_sequence(values, field)}))
+
+
+def require_span(value: object, field: str) -> TimeSpan:
+    """Reject ``value`` unless it is a well-formed :class:`TimeSpan`."""
+    return require_struct(value, TimeSpan, field).validate(field)
 
 
 class Urgency(StrEnum):
@@ -69,9 +77,8 @@ class WeeklyWindow(msgspec.Struct, frozen=True, order=True):
 
     def validate(self) -> WeeklyWindow:
         """Return self, or raise if the window is malformed."""
-        require(0 <= self.weekday <= SUNDAY, "input.out_of_range",
-                "星期必须在 0（周一）到 6（周日）之间", "weekday must be 0 (Monday) to 6 (Sunday)",
-                field="weekday")
+        require_struct(self, WeeklyWindow, "window")
+        require_int(self.weekday, "weekday", 0, SUNDAY)
         require(self.start.tzinfo is None and self.end.tzinfo is None, "input.zoned_time",
                 "每周时段使用当地时间，不带时区", "weekly windows are local times without a zone",
                 field="start")
@@ -88,6 +95,7 @@ class TimeSpan(msgspec.Struct, frozen=True, order=True):
 
     def validate(self, field: str = "window") -> TimeSpan:
         """Return self, or raise if the span is malformed."""
+        require_struct(self, TimeSpan, field)
         require(self.start.tzinfo is not None and self.end.tzinfo is not None,
                 "input.naive_datetime", "时间必须带时区", "times must carry a time zone",
                 field=field)

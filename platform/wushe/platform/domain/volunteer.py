@@ -19,10 +19,15 @@ from eventsourcing.domain import Aggregate, event
 from wushe.platform.domain.base import PersonalEvent
 from wushe.platform.domain.rules import (
     require,
+    require_aware,
+    require_choice,
+    require_int,
     require_phone,
-    require_range,
+    require_sequence,
     require_state,
+    require_struct,
     require_text,
+    require_uuid,
 )
 from wushe.platform.domain.values import SKILL_PATTERN, WeeklyWindow, require_code, require_codes
 
@@ -112,13 +117,14 @@ class Volunteer(Aggregate):
     ) -> Self:
         """Register a volunteer who has consented to the processing of their data."""
         consent_version = require_text(consent_version, "consent_version", max_length=40)
-        require(consented_at.tzinfo is not None, "input.naive_datetime", "同意时间必须带时区",
-                "consent time must carry a time zone", field="consented_at")
-        _validate_profile(profile)
+        require_aware(consented_at, "consented_at")
+        profile = _validate_profile(profile)
+        id_type = require_choice(id_type, IdType, "id_type")
         id_number = _validate_id_number(profile.id_number, id_type)
-        require_range(weekly_hour_cap, "weekly_hour_cap", 1, MAX_WEEKLY_HOURS)
+        weekly_hour_cap = require_int(weekly_hour_cap, "weekly_hour_cap", 1, MAX_WEEKLY_HOURS)
         return cls(  # type: ignore[call-arg]  # the library accepts id= (see base.py)
-            id=id, community_id=community_id, name=profile.name.strip(),
+            id=require_uuid(id, "id"), community_id=require_uuid(community_id, "community_id"),
+            name=profile.name.strip(),
             id_type=id_type, id_number=id_number, phone=profile.phone.strip(),
             address=profile.address, health_notes=profile.health_notes,
             consent_version=consent_version, consented_at=consented_at,
@@ -169,6 +175,7 @@ class Volunteer(Aggregate):
     def add_certification(self, certification: Certification, skill: str | None = None) -> None:
         """Record a certification, optionally granting a skill with it."""
         self._require_not_forgotten("add_certification")
+        certification = require_struct(certification, Certification, "certification")
         require_text(certification.name, "certification.name", max_length=100)
         require_text(certification.issuer, "certification.issuer", max_length=100)
         require(certification not in self.certifications, "volunteer.duplicate_certification",
@@ -189,10 +196,12 @@ class Volunteer(Aggregate):
         """Replace the weekly windows and the date exceptions."""
         self._require_not_forgotten("set_availability")
         ordered = _ordered_windows(windows, "windows")
-        days = [e.day for e in exceptions]
+        given = tuple(require_struct(e, AvailabilityException, "exceptions")
+                      for e in require_sequence(exceptions, "exceptions"))
+        days = [e.day for e in given]
         require(len(days) == len(set(days)), "volunteer.duplicate_exception",
                 "同一日期只能有一条例外", "one exception per date", field="exceptions")
-        checked = tuple(sorted((_validate_exception(e) for e in exceptions), key=_day))
+        checked = tuple(sorted((_validate_exception(e) for e in given), key=_day))
         self._availability_set(windows=ordered, exceptions=checked)
 
     @event("AvailabilitySet", topic="wushe.volunteer.availability_set")
@@ -213,8 +222,7 @@ class Volunteer(Aggregate):
     def set_weekly_hour_cap(self, hours: int) -> None:
         """Change the most hours a week the volunteer will serve."""
         self._require_not_forgotten("set_weekly_hour_cap")
-        require_range(hours, "weekly_hour_cap", 1, MAX_WEEKLY_HOURS)
-        self._weekly_hour_cap_set(hours=hours)
+        self._weekly_hour_cap_set(hours=require_int(hours, "weekly_hour_cap", 1, MAX_WEEKLY_HOURS))
 
     @event("WeeklyHourCapSet", topic="wushe.volunteer.weekly_hour_cap_set")
     def _weekly_hour_cap_set(self, hours: int) -> None:
@@ -256,8 +264,9 @@ def _day(exception: AvailabilityException) -> date:
     return exception.day
 
 
-def _ordered_windows(windows: tuple[WeeklyWindow, ...], field: str) -> tuple[WeeklyWindow, ...]:
-    ordered = tuple(sorted(w.validate() for w in windows))
+def _ordered_windows(windows: object, field: str) -> tuple[WeeklyWindow, ...]:
+    ordered = tuple(sorted(require_struct(w, WeeklyWindow, field).validate()
+                           for w in require_sequence(windows, field)))
     for earlier, later in pairwise(ordered):
         require(earlier.weekday != later.weekday or earlier.end <= later.start,
                 "volunteer.overlapping_windows", "可服务时段有重叠",
@@ -270,6 +279,11 @@ def _validate_exception(exception: AvailabilityException) -> AvailabilityExcepti
             "不可服务的日期不能再列出可服务时段", "an unavailable day cannot list windows",
             field="exceptions")
     windows = _ordered_windows(exception.windows, "exceptions")
+    weekday = exception.day.weekday()
+    require(all(w.weekday == weekday for w in windows), "volunteer.exception_weekday",
+            f"{exception.day} 的时段须标为星期 {weekday}（0 为周一）",
+            f"the windows of {exception.day} must have weekday {weekday} (0 = Monday)",
+            field="exceptions")
     return msgspec.structs.replace(exception, windows=windows)
 
 
@@ -294,10 +308,12 @@ def _validate_address(address: str | None) -> None:
         require_text(address, "address", max_length=200)
 
 
-def _validate_profile(profile: PersonalProfile) -> None:
+def _validate_profile(value: object) -> PersonalProfile:
+    profile = require_struct(value, PersonalProfile, "profile")
     require_text(profile.name, "name", max_length=50)
     require_phone(profile.phone)
     _validate_address(profile.address)
     if profile.health_notes is not None:
         require_text(profile.health_notes, "health_notes", max_length=1000)
+    return profile
 

@@ -84,8 +84,8 @@ class NeedsList(Projection):
     @handles("wushe.need.extended")
     def extended(self, event: Any, view: ViewWriter) -> None:
         row = _row(view, event)
-        _update(view, event, status="extended", deadline=event.extension.deadline,
-                extensions=int(row["extensions"] or 0) + 1, at=event.extension.at)
+        _update(view, event, status="extended", deadline=event.deadline,
+                extensions=int(row["extensions"] or 0) + 1)
 
     @handles("wushe.need.reassigned")
     def reassigned(self, event: Any, view: ViewWriter) -> None:
@@ -101,7 +101,7 @@ class NeedsList(Projection):
 
     @handles("wushe.need.replied")
     def replied(self, event: Any, view: ViewWriter) -> None:
-        _update(view, event, status="replied", replied_at=event.reply.at, at=event.reply.at)
+        _update(view, event, status="replied", replied_at=event.at)
 
     @handles("wushe.need.objected")
     def objected(self, event: Any, view: ViewWriter) -> None:
