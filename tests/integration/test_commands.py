@@ -93,11 +93,21 @@ def team(app: WusheApplication, community_id: UUID, size: int = 1) -> UUID:
     return team_id
 
 
+def staff_member(app: WusheApplication, community_id: UUID, *, active: bool = True) -> UUID:
+    """A community worker at the window; needs record staff by this id, never by name."""
+    staff_id = cmd.appoint_staff(
+        app, community_id=community_id, name="林敏", role=StaffRole.COMMUNITY_WORKER,
+        certified_social_worker=False, window_staff=True, at=AT - timedelta(days=30)).id
+    if not active:
+        app.update(StaffMember, staff_id, lambda s: s.leave(AT.date() - timedelta(days=1)))
+    return staff_id
+
+
 def need(app: WusheApplication, community_id: UUID) -> UUID:
     return cmd.receive_need(
         app, policy=POLICY, community_id=community_id, grid="G01", source=NeedSource.WINDOW,
         category="ELDER", title="独居老人助餐", details="每日午餐送餐上门", urgency=Urgency.ROUTINE,
-        resident_name="王秀英", received_by="窗口受理岗", at=AT).id
+        resident_name="王秀英", received_by=staff_member(app, community_id), at=AT).id
 
 
 def shift(*, grid: str = "G01", span: TimeSpan = SHIFT, team_only: bool = False) -> Shift:
@@ -383,21 +393,27 @@ class TestTeamMembership:
 class TestReceiveNeed:
     def receive(self, app: WusheApplication, community_id: UUID, *, grid: str = "G02",
                 category: str = "ELDER", policy: Policy = POLICY,
-                key: str | None = None) -> Recorded:
+                key: str | None = None, received_by: UUID | None = None) -> Recorded:
         return cmd.receive_need(
             app, policy=policy, community_id=community_id, grid=grid,
             source=NeedSource.GRID_WORKER, category=category, title="楼道杂物清理",
             details="3 号楼楼道堆放杂物", urgency=Urgency.URGENT, resident_name="李明",
-            received_by="网格员", at=AT, request_key=key)
+            received_by=received_by or self.receiver, at=AT, request_key=key)
+
+    @pytest.fixture(autouse=True)
+    def _receiver(self, app: WusheApplication) -> None:
+        self.community_id = found(app)
+        self.receiver = staff_member(app, self.community_id)
 
     def test_receives_a_need_in_a_grid_and_a_category(self, app: WusheApplication) -> None:
-        community_id = found(app)
+        community_id = self.community_id
         received = app.load(Need, self.receive(app, community_id).id)
         assert (received.community_id, received.grid, received.category) == (
             community_id, "G02", "ELDER")
+        assert received.received_by == self.receiver
 
     def test_refusals(self, app: WusheApplication) -> None:
-        community_id = found(app)
+        community_id = self.community_id
         narrow = Policy(categories={"ENV": ("环境卫生", "environment")})
         refused(app, NotFoundError, "community.not_found", lambda: self.receive(app, MISSING))
         refused(app, ValidationError, "reference.unknown_grid",
@@ -408,8 +424,24 @@ class TestReceiveNeed:
                 lambda: self.receive(app, community_id, category="SPORTS"), field="category")
 
     def test_retry_with_a_request_key(self, app: WusheApplication) -> None:
-        community_id = found(app)
-        retried(app, lambda: self.receive(app, community_id, key="need-1"))
+        retried(app, lambda: self.receive(app, self.community_id, key="need-1"))
+
+    def test_received_by_an_active_staff_member_of_the_community(
+        self, app: WusheApplication
+    ) -> None:
+        community_id = self.community_id
+        elsewhere = staff_member(app, found(app, "350102001002"))
+        gone = staff_member(app, community_id, active=False)
+        refused(app, NotFoundError, "staff.not_found",
+                lambda: self.receive(app, community_id, received_by=MISSING))
+        refused(app, DomainRuleError, "reference.other_community",
+                lambda: self.receive(app, community_id, received_by=elsewhere),
+                field="received_by")
+        refused(app, DomainRuleError, "reference.inactive",
+                lambda: self.receive(app, community_id, received_by=gone), field="received_by")
+        refused(app, ValidationError, "input.bad_id",
+                lambda: self.receive(app, community_id, received_by="网格员"),  # type: ignore[arg-type]
+                field="received_by")
 
 
 class TestNeedDeadlines:
@@ -417,9 +449,11 @@ class TestNeedDeadlines:
     HOLIDAY = Policy(calendar=WorkingCalendar(holidays=frozenset({date(2026, 12, 1)})))
 
     def handled(self, app: WusheApplication) -> UUID:
-        need_id = need(app, found(app))
-        app.update(Need, need_id, lambda n: n.accept(by="窗口受理岗", at=AT))
-        cmd.start_handling(app, policy=self.HOLIDAY, need_id=need_id, handler="网格员",
+        community_id = found(app)
+        need_id, handler = need(app, community_id), staff_member(app, community_id)
+        clerk = app.load(Need, need_id).received_by
+        app.update(Need, need_id, lambda n: n.accept(by=clerk, at=AT))
+        cmd.start_handling(app, policy=self.HOLIDAY, need_id=need_id, handler=handler,
                            committed_working_days=1, at=AT, expected_version=2)
         return need_id
 
@@ -459,15 +493,44 @@ class TestNeedDeadlines:
         refused(app, StaleVersionError, "version.stale",
                 lambda: cmd.object_to_reply(app, policy=POLICY, need_id=need_id,
                                             objection="送餐太晚", at=AT, expected_version=1))
+        handler = app.load(Need, need_id).handler
+        assert handler is not None
         refused(app, StaleVersionError, "version.stale",
                 lambda: cmd.start_handling(app, policy=POLICY, need_id=need_id,
-                                           handler="网格员", committed_working_days=1, at=AT,
+                                           handler=handler, committed_working_days=1, at=AT,
                                            expected_version=2))
 
     def test_a_missing_need_is_not_found(self, app: WusheApplication) -> None:
+        handler = staff_member(app, found(app))
         refused(app, NotFoundError, "need.not_found",
-                lambda: cmd.start_handling(app, policy=POLICY, need_id=MISSING, handler="网格员",
+                lambda: cmd.start_handling(app, policy=POLICY, need_id=MISSING, handler=handler,
                                            committed_working_days=1, at=AT))
+
+    def test_handled_by_an_active_staff_member_of_the_community(
+        self, app: WusheApplication
+    ) -> None:
+        community_id = found(app)
+        need_id = need(app, community_id)
+        clerk = app.load(Need, need_id).received_by
+        app.update(Need, need_id, lambda n: n.accept(by=clerk, at=AT))
+        elsewhere = staff_member(app, found(app, "350102001002"))
+        gone = staff_member(app, community_id, active=False)
+
+        def start(handler: object) -> Recorded:
+            return cmd.start_handling(app, policy=POLICY, need_id=need_id,
+                                      handler=handler, committed_working_days=1, at=AT)  # type: ignore[arg-type]
+
+        refused(app, NotFoundError, "staff.not_found", lambda: start(MISSING))
+        refused(app, DomainRuleError, "reference.other_community", lambda: start(elsewhere),
+                field="handler")
+        refused(app, DomainRuleError, "reference.inactive", lambda: start(gone), field="handler")
+        refused(app, ValidationError, "input.bad_id", lambda: start("网格员"), field="handler")
+        refused(app, ValidationError, "input.not_integer",
+                lambda: cmd.start_handling(app, policy=POLICY, need_id=need_id, handler=clerk,
+                                           committed_working_days=True, at=AT),
+                field="committed_working_days")
+        start(clerk)
+        assert app.load(Need, need_id).handler == clerk
 
 
 # -- organisations and resources -----------------------------------------------------

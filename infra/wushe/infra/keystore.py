@@ -73,9 +73,11 @@ class _KeyTable:
                 generation = 1 if latest is None else latest[0] + 1
                 self._insert(subject, generation, secrets.token_bytes(KEY_BYTES))
                 latest = self._latest(subject)
-        assert latest is not None and latest[1] is not None  # noqa: S101  (just written)
-        self._live[subject] = (latest[0], latest[1], time.monotonic() + LIVE_KEY_SECONDS)
-        return latest[0], latest[1]
+        generation, key = latest if latest is not None else (0, None)
+        if key is None:  # pragma: no cover  (the row was written just above)
+            raise RuntimeError(f"no live key for {subject}")
+        self._live[subject] = (generation, key, time.monotonic() + LIVE_KEY_SECONDS)
+        return generation, key
 
     def get(self, subject: UUID, generation: int) -> bytes | None:
         cached = self._known.get((subject, generation))

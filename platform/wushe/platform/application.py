@@ -29,6 +29,7 @@ from wushe.infra.mapper import EventEncodingError, MsgspecMapper
 from wushe.infra.settings import APPLICATION_NAME
 from wushe.platform.domain.errors import (
     ConflictError,
+    InvalidStateError,
     NotFoundError,
     StaleVersionError,
     ValidationError,
@@ -189,12 +190,19 @@ class WusheApplication(Application[UUID]):
         return self.recorder.max_notification_id() or 0
 
     def forget(self, kind: type[A], aggregate_id: UUID, command: Callable[[A], Any]) -> Recorded:
-        """Erase a person: record the erasure, then destroy their key (idempotent)."""
-        aggregate = self.load(kind, aggregate_id)
-        if _is_forgotten(aggregate):
-            recorded = Recorded(aggregate.id, aggregate.version, self.log_position())
-        else:
+        """Erase a person: record the erasure, then destroy their keys (idempotent).
+
+        A repeated request destroys the keys again (covering anything sealed since);
+        an aggregate that refuses a second erasure because it is already forgotten
+        is fine.
+        """
+        try:
             recorded = self.update(kind, aggregate_id, command)
+        except InvalidStateError:
+            aggregate = self.load(kind, aggregate_id)
+            if not _is_forgotten(aggregate):
+                raise
+            recorded = Recorded(aggregate.id, aggregate.version, self.log_position())
         self.keys.delete(aggregate_id)
         return recorded
 
