@@ -10,6 +10,7 @@ unloadable. Each returns the value in its canonical form (an enum member, a tupl
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from enum import Enum
@@ -143,6 +144,13 @@ def require_sequence(value: object, field: str) -> tuple[object, ...]:
     return tuple(value)
 
 
+@functools.cache
+def _struct_info(cls: type[msgspec.Struct]) -> mi.StructType:
+    info = mi.type_info(cls)
+    assert isinstance(info, mi.StructType)  # noqa: S101  (cls is a Struct)
+    return info
+
+
 def require_struct(value: object, cls: type[_S], field: str) -> _S:
     """Return ``value`` with every field of the declared type (enums as members, tuples as
     tuples), or reject it: the same checks as the top-level guards, field by field."""
@@ -150,8 +158,7 @@ def require_struct(value: object, cls: type[_S], field: str) -> _S:
         raise ValidationError("input.bad_type", f"{field} 类型不正确",
                               f"{field} must be a {cls.__name__}, not {type(value).__name__}",
                               field=field)
-    info = mi.type_info(cls)
-    assert isinstance(info, mi.StructType)  # noqa: S101  (cls is a Struct)
+    info = _struct_info(cls)
     changes = {}
     for spec in info.fields:
         old = getattr(value, spec.name)
