@@ -63,6 +63,19 @@ def app_rates(settings: Settings, singles: int, batches: int) -> tuple[float, fl
         app.close()
 
 
+def registration_rate(settings: Settings, count: int) -> float:
+    """Volunteer registrations/s: a new key and five sealed fields per event."""
+    app = WusheApplication(settings)
+    try:
+        volunteers = [new_volunteer() for _ in range(count)]
+        started = time.perf_counter()
+        for volunteer in volunteers:
+            app.save(volunteer)
+        return count / (time.perf_counter() - started)
+    finally:
+        app.close()
+
+
 def sqlite_raw_rates(path: Path, singles: int, batches: int) -> tuple[float, float]:
     """Rows/s with sqlite3 in the store's own mode (WAL, explicit transactions)."""
     db = sqlite3.connect(path, isolation_level=None)
@@ -120,48 +133,57 @@ def postgres_raw_rates(pg: PostgresSettings, singles: int, batches: int) -> tupl
 
 def run(postgres_url: str, singles: int = 2000, batches: int = 50, rounds: int = 3) -> list[str]:
     """Measure both stores, ``rounds`` times interleaved; return rows of medians."""
-    sqlite_figures = [_sqlite_round(singles, batches) for _ in range(rounds)]
     base = PostgresSettings.from_url(postgres_url)
-    postgres_figures = [_postgres_round(base, singles, batches) for _ in range(rounds)]
-    return [_row("SQLite", *_medians(sqlite_figures)),
-            _row("PostgreSQL", *_medians(postgres_figures))]
+    sqlite_figures, postgres_figures = [], []
+    for _ in range(rounds):  # alternate, so drift on a shared machine hits both alike
+        sqlite_figures.append(_sqlite_round(singles, batches))
+        postgres_figures.append(_postgres_round(base, singles, batches))
+    return [_row("SQLite", _medians(sqlite_figures)),
+            _row("PostgreSQL", _medians(postgres_figures))]
 
 
-def _sqlite_round(singles: int, batches: int) -> tuple[float, float, float, float]:
+def _sqlite_round(singles: int, batches: int) -> tuple[float, float, float, float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         app_single, app_batch = app_rates(Settings(data_dir=Path(tmp)), singles, batches)
         raw_single, raw_batch = sqlite_raw_rates(Path(tmp) / "raw.sqlite3", singles, batches)
-    return app_single, raw_single, app_batch, raw_batch
+        registrations = registration_rate(Settings(data_dir=Path(tmp) / "r"), singles // 4)
+    return app_single, raw_single, app_batch, raw_batch, registrations
 
 
 def _postgres_round(base: PostgresSettings, singles: int,
-                    batches: int) -> tuple[float, float, float, float]:
+                    batches: int) -> tuple[float, float, float, float, float]:
     schema = f"wushe_bench_{uuid.uuid4().hex[:8]}"
     pg = PostgresSettings(base.host, base.port, base.user, base.password, base.dbname, schema)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            app_single, app_batch = app_rates(Settings(data_dir=Path(tmp), postgres=pg),
-                                              singles, batches)
+            settings = Settings(data_dir=Path(tmp), postgres=pg)
+            app_single, app_batch = app_rates(settings, singles, batches)
+            registrations = registration_rate(settings, singles // 4)
         raw_single, raw_batch = postgres_raw_rates(pg, singles, batches)
     finally:
         with psycopg.connect(base.conninfo(), autocommit=True) as conn:
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
                 sql.Identifier(schema)))
-    return app_single, raw_single, app_batch, raw_batch
+    return app_single, raw_single, app_batch, raw_batch, registrations
 
 
-def _medians(rounds: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
-    a, b, c, d = (statistics.median(column) for column in zip(*rounds, strict=True))
-    return a, b, c, d
+Figures = tuple[float, float, float, float, float]
 
 
-def _row(store: str, app_single: float, raw_single: float, app_batch: float,
-         raw_batch: float) -> str:
+def _medians(rounds: list[Figures]) -> Figures:
+    a, b, c, d, e = (statistics.median(column) for column in zip(*rounds, strict=True))
+    return a, b, c, d, e
+
+
+def _row(store: str, figures: Figures) -> str:
+    app_single, raw_single, app_batch, raw_batch, registrations = figures
     return (f"| {store} | {app_single:,.0f} | {raw_single:,.0f} | {app_single / raw_single:.2f} "
-            f"| {app_batch:,.0f} | {raw_batch:,.0f} | {app_batch / raw_batch:.2f} |")
+            f"| {app_batch:,.0f} | {raw_batch:,.0f} | {app_batch / raw_batch:.2f} "
+            f"| {registrations:,.0f} | {registrations / raw_single:.2f} |")
 
 
 HEADER = (
     "| store | single events/s | raw single INSERT/s | ratio | batched events/s "
-    f"(×{BATCH}) | raw batched rows/s | ratio |\n|---|---|---|---|---|---|---|"
+    f"(×{BATCH}) | raw batched rows/s | ratio | registrations/s (sealed) | ratio to raw single |"
+    "\n|---|---|---|---|---|---|---|---|---|"
 )
