@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import subprocess
 import sys
 import threading
 from datetime import date
 from typing import TYPE_CHECKING
 
+import msgspec
 import psycopg
 import pytest
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import Aggregate
 from psycopg import sql
 
@@ -57,6 +61,21 @@ def raw_events(settings: Settings) -> list[tuple[str, bytes]]:
     with psycopg.connect(settings.postgres.conninfo()) as conn:
         rows = conn.execute(sql.SQL("SELECT topic, state FROM {}").format(table)).fetchall()
     return [(topic, bytes(state)) for topic, state in rows]
+
+
+def all_stored_keys(settings: Settings) -> list[bytes]:
+    """Every key still present in the key store, read straight from its table."""
+    if settings.postgres is None:
+        import sqlite3  # noqa: PLC0415
+
+        with sqlite3.connect(settings.key_path) as db:
+            rows = db.execute("SELECT key FROM person_keys WHERE key IS NOT NULL").fetchall()
+    else:
+        table = sql.Identifier(settings.postgres.schema, "wushe_person_keys")
+        with psycopg.connect(settings.postgres.conninfo()) as conn:
+            rows = conn.execute(sql.SQL("SELECT key FROM {} WHERE key IS NOT NULL").format(
+                table)).fetchall()
+    return [bytes(row[0]) for row in rows]
 
 
 def register(app: WusheApplication) -> UUID:
@@ -208,6 +227,29 @@ class TestPersonalData:
         stored = b"".join(state for _, state in raw_events(store_settings)).decode()
         for secret in (*PLAINTEXT, "13700001111", "台江区"):
             assert secret not in stored
+
+    def test_no_key_left_anywhere_opens_a_forgotten_persons_data(
+        self, app: WusheApplication, store_settings: Settings
+    ) -> None:
+        volunteer_id = register(app)
+        app.forget(Volunteer, volunteer_id, lambda v: v.forget())
+        register(app)  # someone else's key stays in the store
+        tokens = [token for _, state in raw_events(store_settings)
+                  for token in msgspec.json.decode(state).values()
+                  if isinstance(token, str) and token.startswith(SEALED_PREFIX)]
+        assert tokens
+        opened = 0
+        for key in all_stored_keys(store_settings):
+            for token in tokens:
+                body = base64.b64decode(token.split(":", 2)[2])
+                for field in ("name", "id_number", "phone", "address", "health_notes"):
+                    try:
+                        AESGCM(key).decrypt(body[:12], body[12:],
+                                            f"{volunteer_id}:{field}".encode())
+                        opened += 1
+                    except InvalidTag:
+                        pass
+        assert opened == 0
 
     def test_forgetting_twice_is_harmless(self, app: WusheApplication) -> None:
         volunteer_id = register(app)
