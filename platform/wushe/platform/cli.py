@@ -14,6 +14,7 @@ from rich.progress import MofNCompleteColumn, Progress
 from wushe.infra.settings import Settings, SettingsError
 from wushe.platform.application import WusheApplication
 from wushe.platform.cli_projections import projections
+from wushe.platform.cli_report import report
 from wushe.platform.demo import DemoExistsError, DemoSpec, load_demo
 from wushe.platform.domain.calendar import CHINA_TIME
 
@@ -84,3 +85,4 @@ def open_application() -> WusheApplication:
 
 
 main.add_command(projections)
+main.add_command(report)

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from wushe.projections.service import Projections, UnknownViewError
 from wushe.projections.store import ViewStore
-from wushe.projections.worker import run_worker
+from wushe.projections.worker import WorkerOptions, run_worker
 
 __all__ = ["projections"]
 
@@ -58,7 +58,15 @@ def rebuild(names: tuple[str, ...]) -> None:
 
 @projections.command()
 def run() -> None:
-    """Keep every view up to date until stopped (Ctrl-C or SIGTERM)."""
+    """Keep every view up to date until stopped (Ctrl-C or SIGTERM).
+
+    Tuning (and a test hook) come from ``WUSHE_WORKER_*`` variables: see
+    :mod:`wushe.projections.worker`.
+    """
     views = _open()
     click.echo("projection worker running; Ctrl-C to stop")
-    run_worker(views)
+    try:
+        run_worker(views, options=WorkerOptions.from_env())
+    finally:
+        views.app.close()
+    click.echo("projection worker stopped")
