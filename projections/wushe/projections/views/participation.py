@@ -179,7 +179,7 @@ class OrganisationParticipation(Projection):
 def yearly_participation(
     store: ViewStore, generation: int, community_id: str, year: int, *,
     view: str = OrganisationParticipation.name,
-) -> list[Row]:
+) -> list[dict[str, Any]]:
     """Each registered or filed social organisation of the community, with its projects.
 
     Rows: ``organisation_id``, ``name``, ``kind``, ``registration``, ``status`` and
