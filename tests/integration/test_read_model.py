@@ -21,6 +21,8 @@ from uuid import UUID, uuid4
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.helpers import MONDAY_9AM
 from wushe.platform import commands as cmd
@@ -39,6 +41,7 @@ from wushe.projections.read.needs_query import (
     NeedsQueryError,
     NeedsSort,
     fetch_needs,
+    working_days_between,
 )
 from wushe.projections.read.postgres import numbered_placeholders
 from wushe.projections.service import Projections
@@ -373,6 +376,8 @@ class TestCursors:
 
 # -- overdue and working days left ------------------------------------------------
 
+DAYS = st.dates(date(2026, 1, 1), date(2027, 12, 31))
+
 WEEKEND = [
     (china(4, 12), 1, False),  # Friday: Monday is the next working day
     (china(5, 12), 1, False),  # Saturday
@@ -416,6 +421,16 @@ class TestTimeLimits:
             page = needs_pages(app, [query], china(4, 12), Policy(calendar=calendar))[0]
             left[name] = page.items[0].working_days_left  # from Friday to the end of Monday
         assert left == {"plain": 1, "monday a holiday": 0, "saturday a make-up day": 2}
+
+    @settings(max_examples=300, deadline=None)
+    @given(start=DAYS, end=DAYS, holidays=st.frozensets(DAYS, max_size=8),
+           makeup=st.frozensets(DAYS, max_size=4))
+    def test_the_fast_count_is_the_calendars_count(self, start: date, end: date,
+                                                   holidays: frozenset[date],
+                                                   makeup: frozenset[date]) -> None:
+        calendar = WorkingCalendar(holidays=holidays, makeup_workdays=makeup)
+        assert working_days_between(calendar, start, end) == \
+            calendar.working_days_between(start, end)
 
 
 # -- read-your-writes, rebuilds, the interface --------------------------------------

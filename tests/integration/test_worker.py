@@ -237,7 +237,8 @@ def test_sigterm_commits_the_batch_in_progress_and_exits_promptly(
 def test_the_worker_follows_new_events_live(app: WusheApplication, store: ViewStore,
                                             workers: Callable[..., Worker]) -> None:
     # On PostgreSQL the poll is an hour: only a NOTIFY can wake the worker in time.
-    worker = workers(app.settings, WUSHE_WORKER_POLL_SECONDS="3600")
+    postgres = app.settings.postgres is not None
+    worker = workers(app.settings, **({"WUSHE_WORKER_POLL_SECONDS": "3600"} if postgres else {}))
     eventually(lambda: all(s.generation for s in Projections(app, store).status()),
                "the worker to create its views")
     community_id = found(app)

@@ -83,8 +83,8 @@ class PostgresReadModel(ReadModel):
         return f'"{self.settings.schema}".{quoted}'
 
     def is_missing_table(self, error: Exception) -> bool:
-        """Whether ``error`` is PostgreSQL's "relation does not exist" (42P01)."""
-        return isinstance(error, asyncpg.UndefinedTableError)
+        """Whether ``error`` says the table (42P01) or its schema (3F000) does not exist."""
+        return isinstance(error, asyncpg.UndefinedTableError | asyncpg.InvalidSchemaNameError)
 
     async def _open(self) -> _Pool:
         if self._pool is not None:
