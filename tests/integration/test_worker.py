@@ -19,6 +19,7 @@ import sys
 import time
 import uuid
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from wushe.projections.projection import Projection
 
 WUSHE = os.path.join(os.path.dirname(sys.executable), "wushe")  # noqa: PTH118, PTH120
-DEMO = DemoSpec(seed=11, communities=1, volunteers=300, week_of=date(2026, 11, 30))
+DEMO = DemoSpec(seed=11, communities=1, volunteers=100, week_of=date(2026, 11, 30))
 # Small, slow batches: a batch of the needs section takes ~0.2 s, nearly all of
 # it inside the batch's transaction.
 SLOW = {"WUSHE_WORKER_BATCH_SIZE": "40", "WUSHE_WORKER_TEST_EVENT_DELAY": "0.005"}
@@ -183,6 +184,12 @@ def lowest(app: WusheApplication, store: ViewStore) -> int:
     return min(positions(app, store).values())
 
 
+def in_batch_after(app: WusheApplication, store: ViewStore, worker: Worker,
+                   position: int) -> bool:
+    """Whether every view is past ``position`` and the worker is inside a batch."""
+    return lowest(app, store) > position and worker.in_batch()
+
+
 def assert_views_match_a_fresh_build(app: WusheApplication, store: ViewStore,
                                      until: int) -> None:
     """Each live view holds exactly the rows a from-scratch build up to ``until`` gives."""
@@ -194,41 +201,43 @@ def assert_views_match_a_fresh_build(app: WusheApplication, store: ViewStore,
         fresh = ProjectionRunner(app, catalog, view(), generation=live + 1)
         assert fresh.catch_up(until=until) == until
         assert table_rows(store, view, live) == table_rows(store, view, live + 1), view.name
+        with store.transaction():
+            catalog._drop_generation(view, live + 1)
 
 
 # -- crash safety ----------------------------------------------------------------------
 
 
-def test_sigkill_mid_batch_then_restart_loses_and_duplicates_nothing(
+def test_stopped_or_killed_mid_batch_the_worker_loses_and_duplicates_nothing(
         app: WusheApplication, store: ViewStore, workers: Callable[..., Worker]) -> None:
     load_demo(app, DEMO)
     end = app.log_position()
-    killed_at = 0
-    for _ in range(2):  # kill twice, each time inside a batch, after some progress
+
+    # SIGTERM inside a batch: that batch commits, the rest of the catch-up does not run.
+    worker = workers(app.settings, **SLOW)
+    eventually(partial(in_batch_after, app, store, worker, 0), "a batch in progress")
+    before = lowest(app, store)
+    assert worker.stop() < 5, "SIGTERM should not wait for the whole catch-up"
+    stopped_at = lowest(app, store)
+    assert before < stopped_at < end
+    assert_views_match_a_fresh_build(app, store, stopped_at)
+
+    # SIGKILL inside a batch, twice, each time after the restarted worker made progress.
+    killed_at = stopped_at
+    for _ in range(2):
         worker = workers(app.settings, **SLOW)
-        eventually(lambda w=worker, p=killed_at: lowest(app, store) > p and w.in_batch(),
-                   "the worker to commit a batch and open the next")
+        eventually(partial(in_batch_after, app, store, worker, killed_at),
+                   "the restarted worker to commit a batch and open the next")
         worker.kill()
         killed_at = lowest(app, store)
-        assert 0 < killed_at < end, "the kill should come before the worker is done"
-    worker = workers(app.settings)  # no hook: resume from the stored positions and finish
+        assert killed_at < end, "the kill should come before the worker is done"
+
+    # Restarted without the hook: it resumes from the stored positions and finishes.
+    worker = workers(app.settings)
     eventually(lambda: lowest(app, store) == end, "the restarted worker to catch up")
     worker.stop()
     assert positions(app, store) == {view.name: end for view in VIEWS}
     assert_views_match_a_fresh_build(app, store, end)
-
-
-def test_sigterm_commits_the_batch_in_progress_and_exits_promptly(
-        app: WusheApplication, store: ViewStore, workers: Callable[..., Worker]) -> None:
-    load_demo(app, DEMO)
-    end = app.log_position()
-    worker = workers(app.settings, **SLOW)
-    eventually(lambda: lowest(app, store) > 0 and worker.in_batch(), "a batch in progress")
-    before = lowest(app, store)
-    assert worker.stop() < 5, "SIGTERM should not wait for the whole catch-up"
-    after = lowest(app, store)
-    assert before < after < end  # the batch in progress committed; the rest did not run
-    assert_views_match_a_fresh_build(app, store, after)
 
 
 # -- live updates ----------------------------------------------------------------------

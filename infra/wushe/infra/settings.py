@@ -96,6 +96,11 @@ class Settings:
         return (self.key_dir or self.data_dir) / "keys.sqlite3"
 
     @property
+    def views_path(self) -> Path:
+        """The embedded read-model store's file."""
+        return self.data_dir / "views.sqlite3"
+
+    @property
     def sqlite_path(self) -> Path:
         """The embedded event store's file."""
         return self.data_dir / "wushe.sqlite3"

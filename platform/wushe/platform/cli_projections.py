@@ -63,10 +63,14 @@ def run() -> None:
     Tuning (and a test hook) come from ``WUSHE_WORKER_*`` variables: see
     :mod:`wushe.projections.worker`.
     """
+    try:
+        options = WorkerOptions.from_env()
+    except ValueError as error:
+        raise click.ClickException(f"configuration: WUSHE_WORKER_*: {error}") from None
     views = _open()
     click.echo("projection worker running; Ctrl-C to stop")
     try:
-        run_worker(views, options=WorkerOptions.from_env())
+        run_worker(views, options=options)
     finally:
         views.app.close()
     click.echo("projection worker stopped")

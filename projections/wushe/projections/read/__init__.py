@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from wushe.projections.read._base import ReadModel, ResultRow, ViewNotBuiltError
 from wushe.projections.read.postgres import PostgresReadModel
-from wushe.projections.read.sqlite import VIEWS_FILE, SqliteReadModel
+from wushe.projections.read.sqlite import SqliteReadModel
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -27,5 +27,5 @@ def open_read_model(settings: Settings, views: Sequence[str] | None = None) -> R
     ``views`` are the views :meth:`ReadModel.wait_for` waits for by default (all).
     """
     if settings.postgres is None:
-        return SqliteReadModel(settings.data_dir / VIEWS_FILE, views)
+        return SqliteReadModel(settings.views_path, views)
     return PostgresReadModel(settings.postgres, views)

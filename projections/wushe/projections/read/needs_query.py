@@ -31,7 +31,7 @@ from wushe.platform.domain.errors import ValidationError
 from wushe.platform.domain.need import NeedSource, NeedStatus
 from wushe.platform.domain.values import Urgency, VulnerableGroup
 from wushe.projections.schema import DbValue, utc_text
-from wushe.projections.views.needs import NEEDS, NeedsList
+from wushe.projections.views.needs import NEEDS, NO_DUE, NeedsList
 
 if TYPE_CHECKING:
     from wushe.platform.domain.calendar import WorkingCalendar
@@ -61,9 +61,8 @@ _ONE_DAY = timedelta(days=1)
 _SATURDAY, _WORKDAYS_PER_WEEK = 5, 5
 # The time limit running now (NULL when none runs), as stored text; needs without
 # one sort after every need with one.
-_NO_DUE = "9999-12-31T23:59:59.999999Z"
-_DUE = ("COALESCE(CASE WHEN status IN ('in_handling', 'extended') THEN deadline "
-        f"WHEN status = 'objected' THEN answer_due END, '{_NO_DUE}')")
+_NO_DUE = NO_DUE
+_DUE = '"due_key"'  # stored by the view (views/needs.py), indexed with the community
 
 
 class NeedsSort(StrEnum):
@@ -233,7 +232,7 @@ def _select(query: NeedsQuery, conditions: list[str]) -> str:
     keys, direction = _ORDERS[query.sort]
     columns = ", ".join(f'"{c}"' for c in NEEDS.column_names)
     order = ", ".join(f"{k} {direction}" for k in keys)
-    return (f"SELECT {columns}, {_DUE} AS due_key FROM {{{NEEDS.name}}} "
+    return (f"SELECT {columns} FROM {{{NEEDS.name}}} "
             f"WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT ?")
 
 

@@ -21,10 +21,9 @@ if TYPE_CHECKING:
 
     from wushe.projections.schema import DbValue
 
-__all__ = ["POOL_SIZE", "VIEWS_FILE", "SqliteReadModel"]
+__all__ = ["POOL_SIZE", "SqliteReadModel"]
 
 # The file ViewStore.open writes the views to, in the data directory.
-VIEWS_FILE = "views.sqlite3"
 # Idle connections kept open; more are opened under load and closed afterwards.
 POOL_SIZE = 4
 BUSY_TIMEOUT_SECONDS = 5.0

@@ -17,7 +17,7 @@ from wushe.projections.schema import Table, integer_columns, text_columns
 if TYPE_CHECKING:
     from wushe.projections.writer import ViewWriter
 
-__all__ = ["NeedsList"]
+__all__ = ["NEEDS", "NO_DUE", "NeedsList"]
 
 NEEDS = Table(
     name="needs",
@@ -25,14 +25,19 @@ NEEDS = Table(
         *text_columns("need_id", "community_id", "grid", "source", "category", "title",
                       "urgency", "vulnerable_groups", "status", "handler", "resident",
                       "resident_phone", "received_at", "accepted_at", "deadline", "closed_at",
-                      "replied_at", "answer_due", "updated_at"),
+                      "replied_at", "answer_due", "due_key", "updated_at"),
         *integer_columns("priority", "extensions", "closed_overdue", "answer_late", "score",
                          "version"),
     ),
     key=("need_id",),
     indexes=(("community_id", "status", "received_at"), ("community_id", "category"),
-             ("community_id", "grid"), ("community_id", "deadline")),
+             ("community_id", "grid"), ("community_id", "received_at", "need_id"),
+             ("community_id", "due_key", "received_at", "need_id")),
 )
+# ``due_key``: the time limit running now (the handling deadline, or the answer due
+# on an objection), or NO_DUE; stored so "soonest deadline first" is an index scan.
+NO_DUE = "9999-12-31T23:59:59.999999Z"
+_RUNNING_DEADLINE = frozenset({"in_handling", "extended"})
 _URGENT = frozenset({"urgent", "emergency"})
 
 
@@ -53,7 +58,7 @@ class NeedsList(Projection):
             "status": "received", "resident": mask_name(event.resident_name),
             "resident_phone": mask_phone(event.resident_phone),
             "received_at": event.received_at, "extensions": 0, "closed_overdue": 0,
-            "answer_late": 0, "updated_at": event.received_at, "version": 1,
+            "answer_late": 0, "due_key": NO_DUE, "updated_at": event.received_at, "version": 1,
         })
 
     @handles("wushe.need.accepted")
@@ -137,4 +142,13 @@ def _update(view: ViewWriter, event: Any, *, at: Any = _KEEP, **changes: Any) ->
     moment = getattr(event, "at", None) if at is _KEEP else at
     row["updated_at"] = moment if moment is not None else row["updated_at"]
     row["version"] = event.originator_version
+    row["due_key"] = _due_key(row)
     view.put("needs", row)
+
+
+def _due_key(row: dict[str, Any]) -> Any:
+    if row["status"] in _RUNNING_DEADLINE and row["deadline"] is not None:
+        return row["deadline"]
+    if row["status"] == "objected" and row["answer_due"] is not None:
+        return row["answer_due"]
+    return NO_DUE
