@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from wushe.projections.catalog import Catalog, PositionConflictError
-from wushe.projections.runner import ProjectionRunner
+from wushe.projections.runner import BATCH_SIZE, ProjectionRunner
 from wushe.projections.views import VIEWS
 
 if TYPE_CHECKING:
+    import threading
     from collections.abc import Callable, Sequence
 
     from wushe.platform.application import WusheApplication
@@ -58,12 +59,21 @@ class Projections:
             rows.append(ViewStatus(name, generation, position, end))
         return rows
 
-    def catch_up(self, *, batch_size: int = 2000) -> int:
-        """Bring every live view up to the end of the log; return the log position reached."""
+    def catch_up(self, *, batch_size: int = BATCH_SIZE,
+                 stop: threading.Event | None = None) -> int:
+        """Bring every live view up to the end of the log, one batch per view at a time.
+
+        Returns the position every view has reached: the end of the log, or less
+        if ``stop`` was set (the batch in hand always commits first).
+        """
         end = self.app.log_position()
-        for name in self.views:
-            self._catch_up_view(name, end, batch_size)
-        return end
+        reached = min((s.position for s in self.status()), default=end)
+        while True:  # at least once, which also creates views never built
+            reached = min(end, reached + batch_size)
+            for name in self.views:
+                self._catch_up_view(name, reached, batch_size)
+            if reached >= end or (stop is not None and stop.is_set()):
+                return reached
 
     def rebuild(self, name: str, progress: Callable[[int, int], None] | None = None) -> int:
         """Build a new generation of ``name`` from the whole log, then switch to it.

@@ -76,27 +76,11 @@ def run_worker(projections: Projections, *, stop: threading.Event | None = None,
         _slow_down(projections, options.event_delay)
     with _waiter(projections, stop, options.poll_seconds) as wait:
         while not stop.is_set():
-            position = _catch_up(projections, stop, options.batch_size)
+            position = projections.catch_up(batch_size=options.batch_size, stop=stop)
             if on_batch is not None:
                 on_batch(position)
             if projections.app.log_position() == position:
                 wait()
-
-
-def _catch_up(projections: Projections, stop: threading.Event, batch_size: int) -> int:
-    """Catch every view up one batch at a time, stopping early if asked to.
-
-    Returns the position every view has reached.
-    """
-    end = projections.app.log_position()
-    reached = min((s.position for s in projections.status()), default=end)
-    while not stop.is_set():  # at least once, which also creates missing views
-        reached = min(end, reached + batch_size)
-        for name in projections.views:
-            projections._catch_up_view(name, reached, batch_size)  # noqa: SLF001
-        if reached >= end:
-            break
-    return reached
 
 
 def _slow_down(projections: Projections, delay: float) -> None:

@@ -6,15 +6,23 @@ statements instead of a round trip per event; the runner flushes the buffer and
 the tracking position in one transaction. The runner is the only writer of its
 tables, so the cache stays true across batches; after a failed batch it is
 dropped.
+
+A writer that starts on empty tables (a new generation: a rebuild, or a view's
+first build) knows its cache holds *every* row, until the cache is dropped or
+trimmed. While that holds, a missing key needs no SELECT and ``where`` is
+answered from an in-memory index, so a rebuild runs without a read round trip.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from wushe.projections.schema import DbValue, Table, to_db
+from wushe.projections.schema import DbValue, Table, to_db, utc_text
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from wushe.projections.store import ViewStore
 
 __all__ = ["Row", "ViewWriter"]
@@ -22,61 +30,131 @@ __all__ = ["Row", "ViewWriter"]
 Row = dict[str, DbValue]
 Key = tuple[DbValue, ...]
 _DELETED = None
+_PLAIN = frozenset({str, int, float, type(None)})  # stored as they are
+
+
+def _db(value: Any) -> DbValue:
+    """:func:`to_db`, with the common cases first (same results)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value  # type: ignore[no-any-return]
+    if kind is datetime:
+        return utc_text(value)
+    return to_db(value)
+
+
+def _order(key: Key) -> tuple[tuple[bool, Any], ...]:
+    """A sort key for primary keys that tolerates NULLs."""
+    return tuple((v is None, v) for v in key)
 
 
 class _TableState:
-    def __init__(self, physical: str, table: Table) -> None:
+    def __init__(self, physical: str, table: Table, *, complete: bool) -> None:
         self.physical = physical
         self.table = table
+        self.names = table.column_names
         self.rows: dict[Key, Row | None] = {}
         self.dirty: set[Key] = set()
+        # While True, ``rows`` holds every row of the table (absent = not there).
+        self.complete = complete
+        # column -> value -> keys of the rows with that value (only while complete).
+        self.indexes: dict[str, dict[DbValue, set[Key]]] = {}
 
     def key_of(self, row: Row) -> Key:
         return tuple(row[k] for k in self.table.key)
+
+    def store(self, key: Key, row: Row | None) -> None:
+        """Put a row (or a deletion) in the cache, keeping the in-memory indexes."""
+        if self.indexes:
+            old = self.rows.get(key)
+            for column, index in self.indexes.items():
+                before = None if old is None else old[column]
+                after = None if row is None else row[column]
+                if old is not None and (row is None or before != after):
+                    _discard(index, before, key)
+                if row is not None and (old is None or before != after):
+                    index.setdefault(after, set()).add(key)
+        self.rows[key] = row
+
+    def index(self, column: str) -> dict[DbValue, set[Key]]:
+        found = self.indexes.get(column)
+        if found is None:
+            found = {}
+            for key, row in self.rows.items():
+                if row is not None:
+                    found.setdefault(row[column], set()).add(key)
+            self.indexes[column] = found
+        return found
+
+    def clear(self) -> None:
+        self.rows.clear()
+        self.dirty.clear()
+        self.indexes.clear()
+        self.complete = False
+
+
+def _discard(index: dict[DbValue, set[Key]], value: DbValue, key: Key) -> None:
+    keys = index.get(value)
+    if keys is not None:
+        keys.discard(key)
+        if not keys:
+            del index[value]
 
 
 class ViewWriter:
     """Reads and writes the rows of one projection's tables."""
 
     def __init__(self, store: ViewStore, tables: dict[str, tuple[str, Table]],
-                 cache_limit: int | None = 200_000) -> None:
+                 cache_limit: int | None = 200_000, *, empty: bool = False) -> None:
+        """``empty``: the tables are known to hold no rows yet (a new generation)."""
         self._store = store
-        self._tables = {name: _TableState(p, t) for name, (p, t) in tables.items()}
+        self._tables = {name: _TableState(p, t, complete=empty)
+                        for name, (p, t) in tables.items()}
         self._cache_limit = cache_limit
+        self._statements: dict[tuple[str, str], str] = {}
 
     def get(self, table: str, *key: Any) -> Row | None:
         """The row with this primary key, or None."""
         state = self._tables[table]
-        db_key = tuple(to_db(k) for k in key)
-        if db_key not in state.rows:
-            state.rows[db_key] = self._select_one(state, db_key)
-        row = state.rows[db_key]
+        db_key = tuple(_db(k) for k in key)
+        try:
+            row = state.rows[db_key]
+        except KeyError:
+            row = None if state.complete else self._select_one(state, db_key)
+            state.rows[db_key] = row
         return None if row is None else dict(row)
 
     def put(self, table: str, row: dict[str, Any]) -> None:
         """Insert or replace a whole row."""
         state = self._tables[table]
-        stored = {c: to_db(row.get(c)) for c in state.table.column_names}
+        get = row.get
+        stored = {c: v if type(v := get(c)) in _PLAIN else _db(v) for c in state.names}
         key = state.key_of(stored)
-        state.rows[key] = stored
+        state.store(key, stored)
         state.dirty.add(key)
 
     def delete(self, table: str, *key: Any) -> None:
         """Delete the row with this primary key (if any)."""
         state = self._tables[table]
-        db_key = tuple(to_db(k) for k in key)
-        state.rows[db_key] = _DELETED
+        db_key = tuple(_db(k) for k in key)
+        state.store(db_key, _DELETED)
         state.dirty.add(db_key)
 
     def where(self, table: str, column: str, value: Any) -> list[Row]:
-        """Every row whose ``column`` equals ``value`` (flushes pending changes first)."""
-        self.flush()
+        """Every row whose ``column`` equals ``value``, in primary-key order."""
         state = self._tables[table]
-        names = state.table.column_names
+        wanted = _db(value)
+        if state.complete:
+            keys = state.index(column).get(wanted, ())
+            rows = [state.rows[k] for k in sorted(keys, key=_order)]
+            return [dict(r) for r in rows if r is not None]
+        self.flush()
+        names = state.names
         found = self._store.fetchall(
             f"SELECT {_columns(names)} FROM {self._store.name(state.physical)} "
-            f'WHERE "{column}" = ?', (to_db(value),))
+            f'WHERE "{column}" = ?', (wanted,))
         rows = [dict(zip(names, r, strict=True)) for r in found]
+        rows.sort(key=lambda r: _order(state.key_of(r)))
         for row in rows:
             state.rows[state.key_of(row)] = row
         return [dict(r) for r in rows]
@@ -90,8 +168,7 @@ class ViewWriter:
     def forget_cache(self) -> None:
         """Drop cached rows and pending changes (after a rolled-back batch)."""
         for state in self._tables.values():
-            state.rows.clear()
-            state.dirty.clear()
+            state.clear()
 
     def trim_cache(self) -> None:
         """Bound memory between batches: drop the cache when it grows too large."""
@@ -99,23 +176,37 @@ class ViewWriter:
             return
         for state in self._tables.values():
             if len(state.rows) > self._cache_limit and not state.dirty:
-                state.rows.clear()
+                state.clear()
 
     def _flush_table(self, state: _TableState) -> None:
-        names = state.table.column_names
-        deletes = [k for k in state.dirty if state.rows.get(k) is None]
-        upserts = [state.rows[k] for k in state.dirty if state.rows.get(k) is not None]
+        rows = state.rows
+        deletes: list[Key] = []
+        upserts: list[tuple[DbValue, ...]] = []
+        for key in state.dirty:
+            row = rows.get(key)
+            if row is None:
+                deletes.append(key)
+            else:
+                upserts.append(tuple(row.values()))  # put() builds rows in column order
         if deletes:
-            condition = " AND ".join(f'"{k}" = ?' for k in state.table.key)
-            self._store.executemany(
-                f"DELETE FROM {self._store.name(state.physical)} WHERE {condition}", deletes)
+            self._store.executemany(self._statement(state, "delete"), deletes)
         if upserts:
-            self._store.executemany(_upsert(self._store, state),
-                                    [tuple(r[n] for n in names) for r in upserts if r])
+            self._store.executemany(self._statement(state, "upsert"), upserts)
         state.dirty.clear()
 
+    def _statement(self, state: _TableState, kind: str) -> str:
+        statement = self._statements.get((state.physical, kind))
+        if statement is None:
+            if kind == "delete":
+                condition = " AND ".join(f'"{k}" = ?' for k in state.table.key)
+                statement = f"DELETE FROM {self._store.name(state.physical)} WHERE {condition}"
+            else:
+                statement = _upsert(self._store, state)
+            self._statements[state.physical, kind] = statement
+        return statement
+
     def _select_one(self, state: _TableState, key: Key) -> Row | None:
-        names = state.table.column_names
+        names = state.names
         condition = " AND ".join(f'"{k}" = ?' for k in state.table.key)
         found = self._store.fetchall(
             f"SELECT {_columns(names)} FROM {self._store.name(state.physical)} "
@@ -123,12 +214,12 @@ class ViewWriter:
         return dict(zip(names, found[0], strict=True)) if found else None
 
 
-def _columns(names: tuple[str, ...]) -> str:
+def _columns(names: Iterable[str]) -> str:
     return ", ".join(f'"{n}"' for n in names)
 
 
 def _upsert(store: ViewStore, state: _TableState) -> str:
-    names = state.table.column_names
+    names = state.names
     key = state.table.key
     updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n not in key)
     conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
