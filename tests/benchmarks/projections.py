@@ -29,7 +29,6 @@ import re
 import shutil
 import signal
 import sqlite3
-import statistics
 import tempfile
 import threading
 import time
@@ -52,20 +51,18 @@ from wushe.platform.domain.calendar import WorkingCalendar
 from wushe.platform.domain.need import Need, NeedSource, ReplyChannel
 from wushe.platform.domain.policy import DEFAULT_CATEGORIES
 from wushe.platform.domain.values import Urgency, VulnerableGroup
-from wushe.projections.catalog import Catalog, physical_name
+from wushe.projections.catalog import Catalog
 from wushe.projections.runner import BATCH_SIZE, ProjectionRunner, catch_up_together
 from wushe.projections.service import Projections
 from wushe.projections.store import ViewStore
 from wushe.projections.views import VIEWS
-from wushe.projections.views.needs import NeedsList
 from wushe.projections.worker import run_worker
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Iterator, Sequence
 
     from eventsourcing.domain import DomainEventProtocol
 
-    from wushe.projections.projection import Projection
 
 __all__ = ["LagResult", "QueryResult", "RebuildResult", "run"]
 
@@ -339,7 +336,7 @@ class NeedMaker:
         self.made += 1
         at = self.start + timedelta(minutes=7 * self.made)
         category = self.rng.choice(CATEGORIES)
-        groups = (frozenset({VulnerableGroup.ELDERLY_ALONE}) if self.rng.random() < 0.3  # noqa: PLR2004
+        groups = (frozenset({VulnerableGroup.ELDERLY_ALONE}) if self.rng.random() < 0.3
                   else frozenset[VulnerableGroup]())
         return Need.receive(
             id=uuid.uuid4(), community_id=self.community, grid=f"第{self.made % 12 + 1}网格",
@@ -447,7 +444,7 @@ def _write_steadily(app: WusheApplication, makers: Sequence[NeedMaker], rate: in
         pause = started + n / rate - time.monotonic()
         if pause > 0:
             time.sleep(pause)
-        if len(open_needs) < 50 or n % HANDLING_STEPS == 0:  # noqa: PLR2004
+        if len(open_needs) < 50 or n % HANDLING_STEPS == 0:
             need = rng.choice(makers).receive()
             open_needs.append(need)
         else:

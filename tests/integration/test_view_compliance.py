@@ -25,14 +25,10 @@ from wushe.platform.domain.staff import StaffMember, StaffRole, TrainingKind
 from wushe.platform.domain.team import VolunteerTeam
 from wushe.platform.domain.values import TimeSpan, Urgency
 from wushe.platform.domain.volunteer import IdType, Volunteer
+from wushe.projections.indicators import CommunityRows, indicators, load_community_rows
 from wushe.projections.service import Projections
 from wushe.projections.store import ViewStore
-from wushe.projections.views.compliance import (
-    CommunityRows,
-    ComplianceIndicators,
-    indicators,
-    load_community_rows,
-)
+from wushe.projections.views.compliance import ComplianceIndicators
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -12,7 +12,8 @@ import msgspec
 import pytest
 
 from wushe.platform.domain.compliance_policy import ComplianceThresholds
-from wushe.projections.views.compliance import CommunityRows, Indicator, half_of, indicators
+from wushe.projections.indicators import CommunityRows, Indicator, indicators
+from wushe.projections.views.compliance import half_of
 
 T = ComplianceThresholds()
 YEAR, HALF = 2026, 2

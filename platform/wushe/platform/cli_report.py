@@ -10,16 +10,10 @@ from rich.table import Table
 
 from wushe.platform.domain.calendar import CHINA_TIME
 from wushe.platform.domain.compliance_policy import ComplianceThresholds
+from wushe.projections.indicators import CommunityRows, Indicator, indicators, load_community_rows
 from wushe.projections.service import Projections
 from wushe.projections.store import ViewStore
-from wushe.projections.views.compliance import (
-    CommunityRows,
-    ComplianceIndicators,
-    Indicator,
-    half_of,
-    indicators,
-    load_community_rows,
-)
+from wushe.projections.views.compliance import ComplianceIndicators, half_of
 
 __all__ = ["report"]
 

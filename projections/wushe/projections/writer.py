@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from wushe.projections.schema import DbValue, Table, to_db, utc_text
 
@@ -38,6 +39,8 @@ def _db(value: Any) -> DbValue:
     kind = type(value)
     if kind in _PLAIN:
         return value  # type: ignore[no-any-return]
+    if kind is UUID:
+        return str(value)
     if kind is datetime:
         return utc_text(value)
     return to_db(value)
