@@ -20,8 +20,12 @@ and fresh personal-data keys until it is large enough; it is cached under
 
 from __future__ import annotations
 
+import asyncio
 import bisect
+import concurrent.futures
 import contextlib
+import functools
+import hashlib
 import multiprocessing
 import os
 import random
@@ -29,6 +33,7 @@ import re
 import shutil
 import signal
 import sqlite3
+import statistics
 import tempfile
 import threading
 import time
@@ -43,23 +48,27 @@ import psycopg
 from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 
+from wushe.infra.keystore import KEY_BYTES
 from wushe.infra.mapper import MsgspecMapper
 from wushe.infra.settings import PostgresSettings, Settings
 from wushe.platform.application import WusheApplication
 from wushe.platform.demo import DemoSpec, load_demo
 from wushe.platform.domain.calendar import WorkingCalendar
-from wushe.platform.domain.need import Need, NeedSource, ReplyChannel
-from wushe.platform.domain.policy import DEFAULT_CATEGORIES
+from wushe.platform.domain.need import Need, NeedSource, NeedStatus, ReplyChannel
+from wushe.platform.domain.policy import DEFAULT_CATEGORIES, Policy
 from wushe.platform.domain.values import Urgency, VulnerableGroup
-from wushe.projections.catalog import Catalog
+from wushe.projections.catalog import Catalog, physical_name
+from wushe.projections.read import open_read_model
+from wushe.projections.read.needs_query import NeedsQuery, NeedsSort, fetch_needs
 from wushe.projections.runner import BATCH_SIZE, ProjectionRunner, catch_up_together
 from wushe.projections.service import Projections
 from wushe.projections.store import ViewStore
 from wushe.projections.views import VIEWS
+from wushe.projections.views.needs import NEEDS, NeedsList
 from wushe.projections.worker import run_worker
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from eventsourcing.domain import DomainEventProtocol
 
@@ -72,8 +81,9 @@ GENERATOR_VERSION = 1  # bump when the generated log changes, to invalidate the 
 # 2,000 events (30 % volunteers, 35 % needs, the rest staff, organisations,
 # resources, teams, projects and assignments).
 TEMPLATE = DemoSpec(seed=2026, communities=2, volunteers=300, week_of=date(2026, 11, 30))
-INSERT_BATCH = 20_000
+INSERT_BATCH = 2_000  # much larger stalls psycopg's pipelined executemany
 _UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_TIMESTAMP = re.compile(rb'"timestamp":"[^"]*"')  # when the demo ran: not part of its contents
 _ENVELOPE = frozenset({"originator_id", "originator_version"})
 
 
@@ -89,7 +99,7 @@ class _MemoryKeys:
     def current(self, subject: uuid.UUID) -> tuple[int, bytes]:
         key = self.keys.get(subject)
         if key is None:
-            key = self.keys[subject] = os.urandom(32)
+            key = self.keys[subject] = os.urandom(KEY_BYTES)
         return 1, key
 
     def get(self, subject: uuid.UUID, generation: int) -> bytes | None:
@@ -132,7 +142,7 @@ def _plain_state(domain_event: DomainEventProtocol[uuid.UUID]) -> bytes:
     version = getattr(type(domain_event), "class_version", 1)
     if version > 1:
         state["class_version"] = version
-    return msgspec.json.encode(state)
+    return msgspec.json.encode(state, order="deterministic")  # a stable fingerprint
 
 
 def _copies(template: _Template, count: int) -> Iterator[list[DomainEventProtocol[uuid.UUID]]]:
@@ -155,13 +165,18 @@ def _copies(template: _Template, count: int) -> Iterator[list[DomainEventProtoco
 
 
 def cached_log(events: int) -> Path:
-    """A SQLite data directory holding a log of at least ``events`` events (built once)."""
-    target = CACHE / f"log-{events}-v{GENERATOR_VERSION}"
+    """A SQLite data directory holding a log of at least ``events`` events (built once).
+
+    The cache is named after the template's contents, so a change to the demo or
+    to the events' schemas makes a new log rather than reusing a stale one.
+    """
+    template = _template()
+    fingerprint = _fingerprint(template)
+    target = CACHE / f"log-{events}-v{GENERATOR_VERSION}-{fingerprint}"
     if (target / "complete").exists():
         return target
     started = time.perf_counter()
     print(f"Generating a {events:,}-event log in {target} (once; cached) …", flush=True)
-    template = _template()
     building = CACHE / f"{target.name}.building"
     shutil.rmtree(building, ignore_errors=True)
     settings = Settings(data_dir=building.resolve())
@@ -174,9 +189,9 @@ def cached_log(events: int) -> Path:
         for batch in _copies(template, copies):
             pending.extend(sealer.to_stored_event(e) for e in batch)
             if len(pending) >= INSERT_BATCH:
-                app.recorder.insert_events(pending)
+                _insert(app, pending)
                 pending = []
-        app.recorder.insert_events(pending)
+        _insert(app, pending)
         written = app.log_position()
     finally:
         app.close()
@@ -186,6 +201,21 @@ def cached_log(events: int) -> Path:
     (target / "complete").write_text(f"{written}\n")
     print(f"… {written:,} events in {time.perf_counter() - started:.0f} s", flush=True)
     return target
+
+
+def _fingerprint(template: _Template) -> str:
+    """What the template records, leaving out the time it was recorded at."""
+    digest = hashlib.blake2b(digest_size=6)
+    for originator, version, topic, state in template.events:
+        digest.update(f"{originator}:{version}:{topic}:".encode())
+        digest.update(_TIMESTAMP.sub(b"", state))
+    return digest.hexdigest()
+
+
+def _insert(app: WusheApplication, events: Sequence[StoredEvent]) -> None:
+    """Append through the recorder, in transactions of INSERT_BATCH events."""
+    for start in range(0, len(events), INSERT_BATCH):
+        app.recorder.insert_events(events[start:start + INSERT_BATCH])
 
 
 def _write_sqlite_keys(path: Path, keys: dict[uuid.UUID, bytes]) -> None:
@@ -318,6 +348,9 @@ URGENCIES = (Urgency.ROUTINE,) * 8 + (Urgency.URGENT,) * 2 + (Urgency.EMERGENCY,
 SOURCES = tuple(NeedSource)
 COMMITTED_DAYS = (3, 5, 10)
 HANDLING_STEPS = 3  # received → accepted → in handling
+LIFECYCLE_EVENTS = 5  # received, accepted, handling started, closed, replied
+OPEN_IN_FLIGHT = 50  # requests each live writer keeps going at once
+WRITERS = 2  # threads committing commands in the lag benchmark
 
 
 @dataclass
@@ -404,7 +437,7 @@ def live_lag(settings: Settings, rate: int, seconds: float) -> LagResult:
     app = WusheApplication(settings)
     if app.log_position() == 0:
         load_demo(app, TEMPLATE)
-    makers = [NeedMaker(c, s, random.Random(n)) for n, (c, s) in enumerate(demo_people(app))]
+    people = demo_people(app)
     context = multiprocessing.get_context("spawn")
     ready, results = context.Event(), context.Queue()
     worker = context.Process(target=_follow, args=(settings, ready, results))
@@ -412,8 +445,8 @@ def live_lag(settings: Settings, rate: int, seconds: float) -> LagResult:
     try:
         if not ready.wait(600):
             raise RuntimeError("the projection worker did not start")
-        commits = _write_steadily(app, makers, rate, seconds)
-        last = commits[-1][1]
+        commits = _write_steadily(app, people, rate, seconds)
+        last = max(p for _, p in commits)
         deadline = time.monotonic() + 30
         seen: list[tuple[float, int]] = []
         while time.monotonic() < deadline and _views_position(settings) < last:
@@ -432,29 +465,39 @@ def live_lag(settings: Settings, rate: int, seconds: float) -> LagResult:
                      max(lags) * 1000)
 
 
-def _write_steadily(app: WusheApplication, makers: Sequence[NeedMaker], rate: int,
-                    seconds: float) -> list[tuple[float, int]]:
-    """One command per event, on a fixed schedule; (commit time, log position) of each."""
-    open_needs: list[Need] = []
-    commits = []
-    rng = random.Random(7)
+def _write_steadily(app: WusheApplication, people: Sequence[tuple[uuid.UUID, uuid.UUID]],
+                    rate: int, seconds: float) -> list[tuple[float, int]]:
+    """One command per event on a fixed schedule, from WRITERS threads, as API workers would.
+
+    Returns the (commit time, log position) of every event.
+    """
+    commits: list[tuple[float, int]] = []
     total = int(rate * seconds)
-    started = time.monotonic()
-    for n in range(total):
-        pause = started + n / rate - time.monotonic()
-        if pause > 0:
-            time.sleep(pause)
-        if len(open_needs) < 50 or n % HANDLING_STEPS == 0:
-            need = rng.choice(makers).receive()
-            open_needs.append(need)
-        else:
-            need = open_needs[rng.randrange(len(open_needs))]
-            makers[0].advance(need)
-            if need.status == "replied":
-                open_needs.remove(need)
-        recordings = app.save(need)
-        commits.append((time.monotonic(), recordings[-1].notification.id))
-    return commits
+    started = time.monotonic() + 0.1
+
+    def write(writer: int) -> None:
+        rng = random.Random(writer)
+        makers = [NeedMaker(c, s, rng) for c, s in people]
+        open_needs: list[Need] = []
+        for n in range(writer, total, WRITERS):
+            pause = started + n / rate - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            if len(open_needs) < OPEN_IN_FLIGHT or n % LIFECYCLE_EVENTS == 0:
+                need = rng.choice(makers).receive()
+                open_needs.append(need)
+            else:
+                need = open_needs[rng.randrange(len(open_needs))]
+                makers[0].advance(need)
+                if need.status == "replied":
+                    open_needs.remove(need)
+            recordings = app.save(need)
+            commits.append((time.monotonic(), recordings[-1].notification.id))
+
+    with concurrent.futures.ThreadPoolExecutor(WRITERS) as pool:
+        for done in [pool.submit(write, w) for w in range(WRITERS)]:
+            done.result()  # re-raises a writer's error
+    return sorted(commits)
 
 
 def _views_position(settings: Settings) -> int:
@@ -499,3 +542,262 @@ def rebuild_together_seconds(settings: Settings) -> float:
     finally:
         store.close()
         app.close()
+
+
+# -- 3. the needs-list query --------------------------------------------------
+
+OPEN_STATUSES = ("received", "returned", "accepted", "in_handling", "extended", "objected")
+OPEN_NEEDS = 10_000  # in the community queried
+CLOSED_NEEDS = 10_000  # replied to, in the same community
+OTHER_COMMUNITIES, OTHER_NEEDS = 4, 2_500  # each, half open
+PAGE = 50
+_COLUMNS = ", ".join(f'"{c}"' for c in NEEDS.column_names)
+
+
+class QueryResult(msgspec.Struct, frozen=True):
+    """Latency of one query, repeated."""
+
+    name: str
+    runs: int
+    rows: int
+    p50_ms: float
+    p99_ms: float
+
+
+def needs_fixture(settings: Settings) -> uuid.UUID:
+    """Record the needs of five communities and build the needs view; the busiest's id."""
+    app = WusheApplication(settings)
+    keys = _MemoryKeys()
+    sealer = MsgspecMapper(keys)
+    rng = random.Random(3)
+    busiest = uuid.uuid4()
+    plan = [(busiest, OPEN_NEEDS, CLOSED_NEEDS)] + [
+        (uuid.uuid4(), OTHER_NEEDS // 2, OTHER_NEEDS // 2) for _ in range(OTHER_COMMUNITIES)]
+    try:
+        for community, open_count, closed_count in plan:
+            maker = NeedMaker(community, uuid.uuid4(), rng)
+            stored: list[StoredEvent] = []
+            for n in range(open_count + closed_count):
+                need = maker.receive()
+                # Older requests are closed and replied to; the newest are still open.
+                steps = HANDLING_STEPS + 1 if n < closed_count else rng.randrange(HANDLING_STEPS)
+                for _ in range(steps):
+                    maker.advance(need)
+                stored.extend(sealer.to_stored_event(e) for e in need.collect_events())
+            _insert(app, stored)
+        _write_keys(settings, keys.keys)
+        store = ViewStore.open(settings)
+        try:
+            Projections(app, store, views=[NeedsList]).catch_up()
+        finally:
+            store.close()
+    finally:
+        app.close()
+    return busiest
+
+
+def _write_keys(settings: Settings, keys: dict[uuid.UUID, bytes]) -> None:
+    if settings.postgres is None:
+        _write_sqlite_keys(settings.key_path, keys)
+        return
+    pg = settings.postgres
+    with psycopg.connect(pg.conninfo()) as conn, conn.cursor() as cursor, cursor.copy(
+            sql.SQL("COPY {} (subject, generation, key) FROM STDIN").format(
+                sql.Identifier(pg.schema, "wushe_person_keys"))) as copy:
+        for subject, key in keys.items():
+            copy.write_row((subject, 1, key))
+
+
+def plain_queries(settings: Settings, community: uuid.UUID, runs: int) -> list[QueryResult]:
+    """The coordinator's two orders, as plain SQL on the view table."""
+    store = ViewStore.open(settings)
+    try:
+        generation = Catalog(store).active_generation(NeedsList.name) or 0
+        table = store.name(physical_name(NeedsList.name, generation, NEEDS.name))
+        where = (f"WHERE community_id = ? AND status IN ({', '.join('?' for _ in OPEN_STATUSES)})")
+        params = (str(community), *OPEN_STATUSES, PAGE)
+        queries = {
+            "newest first": f"SELECT {_COLUMNS} FROM {table} {where} "  # noqa: S608
+                            "ORDER BY received_at DESC, need_id DESC LIMIT ?",
+            "deadline first": f"SELECT {_COLUMNS} FROM {table} {where} "  # noqa: S608
+                              "ORDER BY due_key, received_at, need_id LIMIT ?",
+        }
+        results = []
+        for name, statement in queries.items():
+            seconds, rows = _timed(runs, functools.partial(store.fetchall, statement, params))
+            results.append(_query_result(f"SQL, {name}", seconds, rows))
+        return results
+    finally:
+        store.close()
+
+
+def read_model_queries(settings: Settings, community: uuid.UUID,
+                       runs: int) -> list[QueryResult]:
+    """The same two orders through the async read model (``fetch_needs``)."""
+    now = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    policy = Policy()
+    statuses = frozenset(NeedStatus(s) for s in OPEN_STATUSES)
+
+    async def measure() -> list[QueryResult]:
+        results = []
+        async with open_read_model(settings) as reads:
+            for sort in NeedsSort:
+                query = NeedsQuery(community_id=community, statuses=statuses, sort=sort,
+                                   limit=PAGE)
+                await fetch_needs(reads, query, now=now, policy=policy)  # connect, warm up
+                seconds, rows = [], 0
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    page = await fetch_needs(reads, query, now=now, policy=policy)
+                    seconds.append(time.perf_counter() - started)
+                    rows = len(page.items)
+                results.append(_query_result(f"read model, {sort.value}", seconds, rows))
+        return results
+
+    return asyncio.run(measure())
+
+
+def _timed(runs: int, query: Callable[[], list[Any]]) -> tuple[list[float], int]:
+    query()  # warm up
+    seconds, rows = [], 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        rows = len(query())
+        seconds.append(time.perf_counter() - started)
+    return seconds, rows
+
+
+def _query_result(name: str, seconds: Sequence[float], rows: int) -> QueryResult:
+    return QueryResult(name, len(seconds), rows, _percentile(seconds, 50) * 1000,
+                       _percentile(seconds, 99) * 1000)
+
+
+# -- the report ---------------------------------------------------------------
+
+
+class RebuildResult(msgspec.Struct, frozen=True):
+    """Medians of the rebuild rounds on one store, in events of the log per second."""
+
+    store: str
+    events: int
+    scan: float  # raw scan-and-decode
+    together: float  # every view, one pass
+    one_by_one: float  # every view, one after another (``wushe projections rebuild``)
+    per_view: dict[str, float]
+
+
+@dataclass
+class Options:
+    """How much to measure."""
+
+    postgres_url: str
+    events: int = 1_000_000
+    rounds: int = 3
+    lag_rate: int = 500
+    lag_seconds: float = 20.0
+    query_runs: int = 1000
+    stores: tuple[str, ...] = ("sqlite", "postgres")
+
+
+def measure_rebuild(settings: Settings, store: str, rounds: int) -> RebuildResult:
+    """Interleaved rounds of: raw scan, one-pass rebuild, view-by-view rebuild."""
+    scans, together, one_by_one, per_view = [], [], [], []
+    events = 0
+    for _ in range(rounds):
+        events, seconds = raw_scan_seconds(settings)
+        scans.append(events / seconds)
+        together.append(events / rebuild_together_seconds(settings))
+        views = rebuild_seconds(settings)
+        one_by_one.append(events / sum(views.values()))
+        per_view.append(views)
+    return RebuildResult(
+        store, events, statistics.median(scans), statistics.median(together),
+        statistics.median(one_by_one),
+        {name: events / statistics.median(v[name] for v in per_view) for name in per_view[0]})
+
+
+def rebuild_rows(results: Sequence[RebuildResult]) -> list[str]:
+    """Markdown: the rebuild table and the per-view table."""
+    lines = [
+        ("| store | raw scan-and-decode events/s | rebuild, all views in one pass | ratio "
+         "| rebuild, view by view | ratio |"),
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [f"| {r.store} | {r.scan:,.0f} | {r.together:,.0f} | {r.together / r.scan:.2f} "
+              f"| {r.one_by_one:,.0f} | {r.one_by_one / r.scan:.2f} |" for r in results]
+    lines += ["", "Each view rebuilt alone (log events per second of that view's rebuild):", "",
+              "| view | " + " | ".join(r.store for r in results) + " |",
+              "|---|" + "---|" * len(results)]
+    lines += [f"| {name} | " + " | ".join(f"{r.per_view[name]:,.0f}" for r in results) + " |"
+              for name in results[0].per_view]
+    return lines
+
+
+def run(options: Options) -> Iterator[str]:
+    """Every issue-3 benchmark; yields the report's markdown lines as they are measured."""
+    base = PostgresSettings.from_url(options.postgres_url)
+    log = cached_log(options.events)
+    views = ", ".join(v.name for v in VIEWS)
+    yield f"### Rebuild over a {options.events:,}-event log ({len(VIEWS)} views: {views})\n"
+    yield (f"Median of {options.rounds} interleaved rounds; every rate is events of the log "
+           "per second.\n")
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for store in options.stores:
+            with _store(store, base, Path(tmp) / store) as (_, load):
+                results.append(measure_rebuild(load(log), _LABELS[store], options.rounds))
+    yield from rebuild_rows(results)
+    yield (f"\n### Live lag: committed → visible in every view, {options.lag_rate} events/s "
+           f"for {options.lag_seconds:.0f} s\n")
+    yield "| store | events | achieved events/s | p50 ms | p99 ms | max ms | p99 vs 250 ms |"
+    yield "|---|---|---|---|---|---|---|"
+    for store in options.stores:
+        lags = []
+        for _ in range(options.rounds):
+            with tempfile.TemporaryDirectory() as tmp, _store(store, base, Path(tmp)) as (
+                    settings, _):
+                lags.append(live_lag(settings, options.lag_rate, options.lag_seconds))
+        yield _lag_row(_LABELS[store], lags)
+    yield (f"\n### Needs-list query: {OPEN_NEEDS:,} open needs in the community queried, "
+           f"page of {PAGE}\n")
+    yield "| store | query | rows | p50 ms | p99 ms | p99 vs 20 ms |"
+    yield "|---|---|---|---|---|---|"
+    for store in options.stores:
+        with tempfile.TemporaryDirectory() as tmp, _store(store, base, Path(tmp)) as (
+                settings, _):
+            community = needs_fixture(settings)
+            rounds = [plain_queries(settings, community, options.query_runs)
+                      + read_model_queries(settings, community, options.query_runs)
+                      for _ in range(options.rounds)]
+        for name_results in zip(*rounds, strict=True):
+            yield _query_row(_LABELS[store], name_results)
+
+
+_LABELS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+
+
+@contextlib.contextmanager
+def _store(kind: str, base: PostgresSettings, data_dir: Path) -> Iterator[
+        tuple[Settings, Callable[[Path], Settings]]]:
+    """Empty settings for ``kind``, and a function that loads a cached log into them."""
+    if kind == "sqlite":
+        yield Settings(data_dir=data_dir), lambda log: sqlite_copy(log, data_dir)
+        return
+    with postgres_schema(base) as pg:
+        yield (Settings(data_dir=data_dir, postgres=pg),
+               lambda log: postgres_copy(log, pg, data_dir))
+
+
+def _lag_row(store: str, lags: Sequence[LagResult]) -> str:
+    p50 = statistics.median(r.p50_ms for r in lags)
+    p99 = statistics.median(r.p99_ms for r in lags)
+    return (f"| {store} | {sum(r.events for r in lags):,} "
+            f"| {statistics.median(r.rate for r in lags):,.0f} | {p50:.1f} | {p99:.1f} "
+            f"| {max(r.max_ms for r in lags):.1f} | {p99 / 250:.2f} |")
+
+
+def _query_row(store: str, results: Sequence[QueryResult]) -> str:
+    p50 = statistics.median(r.p50_ms for r in results)
+    p99 = statistics.median(r.p99_ms for r in results)
+    return (f"| {store} | {results[0].name} | {results[0].rows} | {p50:.2f} | {p99:.2f} "
+            f"| {p99 / 20:.2f} |")

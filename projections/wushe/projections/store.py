@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 __all__ = ["ViewStore"]
 
 Dialect = Literal["sqlite", "postgres"]
+_SQLITE_ANALYSIS_ROWS = 1000  # rows SQLite samples per index when analysing
+_SQLITE_CACHE_KIB = 256 * 1024  # page cache of the views connection: rebuilds touch it all
 _TYPES = {
     "sqlite": {"text": "TEXT", "integer": "INTEGER", "real": "REAL"},
     "postgres": {"text": "TEXT", "integer": "BIGINT", "real": "DOUBLE PRECISION"},
@@ -44,6 +46,7 @@ class ViewStore:
                                  check_same_thread=False)
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL is still crash-safe
+            db.execute(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
             return cls("sqlite", db)
         conn = psycopg.connect(settings.postgres.conninfo(), autocommit=True)
         return cls("postgres", conn, settings.postgres.schema)
@@ -107,6 +110,17 @@ class ViewStore:
             cols = ", ".join(f'"{c}"' for c in index)
             self.execute(f'CREATE INDEX IF NOT EXISTS "{index_name}" ON {self.name(physical)} '
                          f"({cols})")
+
+    def analyze(self, physical: str) -> None:
+        """Refresh the planner's statistics of a table (after it was filled in bulk).
+
+        Without them PostgreSQL plans queries on a freshly rebuilt table as if it
+        were empty (a needs-list page then sorts every open need instead of
+        reading 50 rows of an index) until autovacuum gets round to it.
+        """
+        if self.dialect == "sqlite":
+            self.execute(f"PRAGMA analysis_limit = {_SQLITE_ANALYSIS_ROWS}")
+        self.execute(f"ANALYZE {self.name(physical)}")
 
     def drop_table(self, physical: str) -> None:
         """Drop a physical table if it exists."""

@@ -31,18 +31,26 @@ __all__ = ["Row", "ViewWriter"]
 Row = dict[str, DbValue]
 Key = tuple[DbValue, ...]
 _DELETED = None
-_PLAIN = frozenset({str, int, float, type(None)})  # stored as they are
+_CONVERTED_LIMIT = 100_000  # remembered conversions of ids and times (bounds memory)
+_converted: dict[object, str] = {}
 
 
 def _db(value: Any) -> DbValue:
-    """:func:`to_db`, with the common cases first (same results)."""
+    """:func:`to_db`, with the common cases first (same results).
+
+    Ids and times are converted once and remembered: the views of one batch
+    convert the same event's ids and times many times over.
+    """
     kind = type(value)
-    if kind in _PLAIN:
+    if kind is str or kind is int or value is None or kind is float:
         return value  # type: ignore[no-any-return]
-    if kind is UUID:
-        return str(value)
-    if kind is datetime:
-        return utc_text(value)
+    if kind is UUID or kind is datetime:
+        text = _converted.get(value)
+        if text is None:
+            if len(_converted) >= _CONVERTED_LIMIT:
+                _converted.clear()
+            text = _converted[value] = str(value) if kind is UUID else utc_text(value)
+        return text
     return to_db(value)
 
 
@@ -56,6 +64,7 @@ class _TableState:
         self.physical = physical
         self.table = table
         self.names = table.column_names
+        self.single_key = table.key[0] if len(table.key) == 1 else None
         self.rows: dict[Key, Row | None] = {}
         self.dirty: set[Key] = set()
         # While True, ``rows`` holds every row of the table (absent = not there).
@@ -64,7 +73,9 @@ class _TableState:
         self.indexes: dict[str, dict[DbValue, set[Key]]] = {}
 
     def key_of(self, row: Row) -> Key:
-        return tuple(row[k] for k in self.table.key)
+        if self.single_key is not None:
+            return (row[self.single_key],)
+        return tuple([row[k] for k in self.table.key])
 
     def store(self, key: Key, row: Row | None) -> None:
         """Put a row (or a deletion) in the cache, keeping the in-memory indexes."""
@@ -116,6 +127,10 @@ class ViewWriter:
         self._cache_limit = cache_limit
         self._statements: dict[tuple[str, str], str] = {}
 
+    def tables(self) -> list[tuple[str, Table]]:
+        """The physical name and definition of each table written."""
+        return [(state.physical, state.table) for state in self._tables.values()]
+
     def get(self, table: str, *key: Any) -> Row | None:
         """The row with this primary key, or None."""
         state = self._tables[table]
@@ -131,7 +146,12 @@ class ViewWriter:
         """Insert or replace a whole row."""
         state = self._tables[table]
         get = row.get
-        stored = {c: v if type(v := get(c)) in _PLAIN else _db(v) for c in state.names}
+        stored: Row = {}
+        for column in state.names:
+            value = get(column)
+            kind = type(value)
+            stored[column] = (value if kind is str or value is None or kind is int
+                              else _db(value))
         key = state.key_of(stored)
         state.store(key, stored)
         state.dirty.add(key)
@@ -149,8 +169,8 @@ class ViewWriter:
         wanted = _db(value)
         if state.complete:
             keys = state.index(column).get(wanted, ())
-            rows = [state.rows[k] for k in sorted(keys, key=_order)]
-            return [dict(r) for r in rows if r is not None]
+            cached = [state.rows[k] for k in sorted(keys, key=_order)]
+            return [dict(r) for r in cached if r is not None]
         self.flush()
         names = state.names
         found = self._store.fetchall(
