@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -11,6 +12,10 @@ from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+
+from tests.integration.test_commands import found, need
+from wushe.infra.settings import Settings
+from wushe.platform.application import WusheApplication
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -57,7 +62,31 @@ def test_health_reports_the_embedded_store(server: str) -> None:
     response = httpx.get(f"{server}/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "store": "sqlite", "log_position": 0,
-                               "version": "0.1.0"}
+                               "views_position": 0, "version": "0.1.0"}
+
+
+def test_the_server_keeps_the_views_live_on_sqlite(server: str, tmp_path: Path) -> None:
+    # Another process (here: the test) writes to the same embedded store.
+    app = WusheApplication(Settings.from_env({"WUSHE_DATA_DIR": str(tmp_path / "data")}))
+    try:
+        need_id = need(app, found(app))
+        end = app.log_position()
+    finally:
+        app.close()
+    deadline = time.monotonic() + 10
+    while (health := httpx.get(f"{server}/health").json())["views_position"] < end:
+        assert time.monotonic() < deadline, health
+        time.sleep(0.05)
+    assert health["log_position"] == end
+    views = sqlite3.connect(tmp_path / "data" / "views.sqlite3")
+    try:
+        tables = [row[0] for row in views.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'view_needs_g%_needs'")]
+        assert len(tables) == 1
+        rows = views.execute(f"SELECT need_id FROM {tables[0]}").fetchall()  # noqa: S608
+    finally:
+        views.close()
+    assert rows == [(str(need_id),)]
 
 
 def test_the_openapi_document_is_served(server: str) -> None:

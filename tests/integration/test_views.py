@@ -79,7 +79,7 @@ def test_rebuild_switches_generations_and_drops_the_old(app: WusheApplication,
     before = {s.name: s.generation for s in views.status()}
     name = VIEWS[0].name
     rows_before = table_rows(store, VIEWS[0], before[name] or 0)
-    generation = views.rebuild(name)
+    generation = views.rebuild(name)[name]
     assert generation == (before[name] or 0) + 1
     assert views.catalog.generations(name) == {generation: app.log_position()}
     assert table_rows(store, VIEWS[0], generation) == rows_before

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from rich.console import Console
-from rich.progress import MofNCompleteColumn, Progress, TaskID
+from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Table
 
 from wushe.projections.service import Projections, UnknownViewError
@@ -39,20 +39,18 @@ def status() -> None:
 @projections.command()
 @click.argument("names", nargs=-1)
 def rebuild(names: tuple[str, ...]) -> None:
-    """Rebuild views from the whole log, blue/green (all views if none is named)."""
+    """Rebuild views from one read of the whole log, blue/green (all if none is named)."""
     views = _open()
     unknown = [n for n in names if n not in views.views]
     if unknown:
         raise click.ClickException(str(UnknownViewError(
             f"no view named {unknown[0]!r} (views: {', '.join(views.views)})")))
-    for name in names or tuple(views.views):
-        with Progress(*Progress.get_default_columns(), MofNCompleteColumn()) as bar:
-            task = bar.add_task(f"Rebuilding {name}", total=None)
-
-            def report(done: int, total: int, task: TaskID = task) -> None:
-                bar.update(task, completed=done, total=total)
-
-            generation = views.rebuild(name, report)
+    label = ", ".join(names) if names else "all views"
+    with Progress(*Progress.get_default_columns(), MofNCompleteColumn()) as bar:
+        task = bar.add_task(f"Rebuilding {label}", total=None)
+        generations = views.rebuild(
+            *names, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    for name, generation in generations.items():
         click.echo(f"{name}: generation {generation} is live")
 
 

@@ -20,6 +20,7 @@ from wushe.projections.catalog import Catalog, physical_name
 from wushe.projections.writer import ViewWriter
 
 if TYPE_CHECKING:
+    import threading
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from eventsourcing.persistence import Notification
@@ -150,12 +151,14 @@ class ProjectionRunner:
 
 def catch_up_together(runners: Sequence[ProjectionRunner], *, until: int | None = None,
                       batch_size: int = BATCH_SIZE,
-                      progress: Callable[[int], None] | None = None) -> int:
+                      progress: Callable[[int], None] | None = None,
+                      stop: threading.Event | None = None) -> int:
     """Bring several runners (of one application) to ``until`` over one read of the log.
 
     Each batch of the log is read and decoded once and applied to every runner
     that has not passed it, each in its own transaction (as :meth:`catch_up`).
-    Returns the position every runner reached.
+    Returns the position every runner reached: ``until``, or less if ``stop`` was
+    set (checked between batches).
 
     Raises:
         PositionConflictError: another runner moved one of these positions.
@@ -167,22 +170,22 @@ def catch_up_together(runners: Sequence[ProjectionRunner], *, until: int | None 
     to_domain_event = app.mapper.to_domain_event
     while True:
         start = min(r.position for r in runners)
-        if start >= end:
+        if start >= end or (stop is not None and stop.is_set()):
             for runner in runners:
                 runner.analyze_if_grown()
-            return end
-        stop = min(end, start + batch_size)
-        behind = [r for r in runners if r.position < stop]
+            return min(start, end)
+        upto = min(end, start + batch_size)
+        behind = [r for r in runners if r.position < upto]
         topics = sorted({t for r in behind for t in r.topics})
         with _collector_paused():
             notifications = app.recorder.select_notifications(
-                start=start + 1, limit=batch_size, stop=stop, topics=topics)
+                start=start + 1, limit=batch_size, stop=upto, topics=topics)
             events = [(n.id, n.topic, to_domain_event(n)) for n in notifications]
             for runner in behind:
-                runner.apply_decoded(events, stop)
+                runner.apply_decoded(events, upto)
             del notifications, events
         if progress is not None:
-            progress(stop)
+            progress(upto)
 
 
 def _next_analysis(position: int) -> int:

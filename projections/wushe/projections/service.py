@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from wushe.projections.catalog import Catalog, PositionConflictError
-from wushe.projections.runner import BATCH_SIZE, ProjectionRunner
+from wushe.projections.runner import BATCH_SIZE, ProjectionRunner, catch_up_together
 from wushe.projections.views import VIEWS
 
 if TYPE_CHECKING:
@@ -61,47 +61,48 @@ class Projections:
 
     def catch_up(self, *, batch_size: int = BATCH_SIZE,
                  stop: threading.Event | None = None) -> int:
-        """Bring every live view up to the end of the log, one batch per view at a time.
+        """Bring every live view up to the end of the log, over one read of it.
 
-        Returns the position every view has reached: the end of the log, or less
-        if ``stop`` was set (the batch in hand always commits first).
+        Each batch is read and decoded once for all views, and each view commits it
+        in its own transaction. Returns the position every view has reached: the end
+        of the log, or less if ``stop`` was set (the batch in hand always commits).
         """
         end = self.app.log_position()
-        reached = min((s.position for s in self.status()), default=end)
-        while True:  # at least once, which also creates views never built
-            reached = min(end, reached + batch_size)
-            for name in self.views:
-                self._catch_up_view(name, reached, batch_size)
-            if reached >= end or (stop is not None and stop.is_set()):
-                return reached
-
-    def rebuild(self, name: str, progress: Callable[[int, int], None] | None = None) -> int:
-        """Build a new generation of ``name`` from the whole log, then switch to it.
-
-        The live generation keeps serving until the switch, which happens in one
-        transaction that also drops the old generation. Returns the new generation.
-        """
-        view = self._view(name)
-        generation = max(self.catalog.generations(name), default=0) + 1
-        runner = ProjectionRunner(self.app, self.catalog, view(), generation, cache_limit=None)
-        end = self.app.log_position()
-        runner.catch_up(until=end, progress=None if progress is None
-                        else lambda position: progress(position, end))
-        runner.catch_up()  # what arrived while rebuilding
-        self.catalog.activate(view, generation)
-        runner.writer.trim_cache()
-        self._runners[name] = runner
-        return generation
-
-    def _catch_up_view(self, name: str, end: int, batch_size: int) -> None:
-        runner = self._live_runner(name)
         try:
-            runner.catch_up(until=end, batch_size=batch_size)
+            return catch_up_together(self._live_runners(), until=end, batch_size=batch_size,
+                                     stop=stop)
         except PositionConflictError:
-            # Another process moved it (or a rebuild replaced the generation):
+            # Another process moved a view (or a rebuild replaced a generation):
             # start over from what the catalog says now.
-            self._runners.pop(name, None)
-            self._live_runner(name).catch_up(until=end, batch_size=batch_size)
+            self._runners.clear()
+            return catch_up_together(self._live_runners(), until=end, batch_size=batch_size,
+                                     stop=stop)
+
+    def rebuild(self, *names: str,
+                progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+        """Build new generations of the named views (all if none) over one read of the
+        log, then switch each to its new generation.
+
+        The live generations keep serving until the switch, which happens per view in
+        one transaction that also drops the old generation. Returns each view's new
+        generation.
+        """
+        views = [self._view(name) for name in names or self.views]
+        runners = [ProjectionRunner(self.app, self.catalog, view(),
+                                    max(self.catalog.generations(view.name), default=0) + 1,
+                                    cache_limit=None) for view in views]
+        end = self.app.log_position()
+        catch_up_together(runners, until=end, progress=None if progress is None
+                          else lambda position: progress(position, end))
+        catch_up_together(runners)  # what arrived while rebuilding
+        for view, runner in zip(views, runners, strict=True):
+            self.catalog.activate(view, runner.generation)
+            runner.writer.trim_cache()
+            self._runners[view.name] = runner
+        return {view.name: runner.generation for view, runner in zip(views, runners, strict=True)}
+
+    def _live_runners(self) -> list[ProjectionRunner]:
+        return [self._live_runner(name) for name in self.views]
 
     def _live_runner(self, name: str) -> ProjectionRunner:
         view = self._view(name)

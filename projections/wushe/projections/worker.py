@@ -12,8 +12,8 @@ Environment (read by :meth:`WorkerOptions.from_env`, i.e. ``wushe projections ru
 - ``WUSHE_WORKER_POLL_SECONDS``: the polling interval (default ``POLL_SECONDS`` on
   PostgreSQL, ``SQLITE_POLL_SECONDS`` on SQLite).
 - ``WUSHE_WORKER_BATCH_SIZE``: events read per batch (one transaction per view).
-- ``WUSHE_WORKER_TEST_EVENT_DELAY``: *test hook*, seconds to sleep before applying
-  each event, inside its batch's transaction, so that a test can observe a
+- ``WUSHE_WORKER_TEST_EVENT_DELAY``: *test hook*, seconds to sleep per event of a
+  batch before each view commits it, inside the batch's transaction, so that a test can observe a
   batch in progress and kill the worker in the middle of it. Never set it in
   production.
 """
@@ -35,8 +35,6 @@ from wushe.projections.runner import BATCH_SIZE
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
-
-    from eventsourcing.persistence import Notification
 
     from wushe.projections.service import Projections
 
@@ -84,15 +82,16 @@ def run_worker(projections: Projections, *, stop: threading.Event | None = None,
 
 
 def _slow_down(projections: Projections, delay: float) -> None:
-    """Test hook: sleep before decoding each event (inside the batch's transaction)."""
-    mapper: Any = projections.app.mapper
-    decode = mapper.to_domain_event
+    """Test hook: before a view commits a batch (inside its transaction, rows written),
+    sleep ``delay`` seconds per event of the batch."""
+    catalog: Any = projections.catalog
+    advance = catalog.advance
 
-    def slow_decode(notification: Notification) -> Any:
-        time.sleep(delay)
-        return decode(notification)
+    def slow_advance(name: str, generation: int, after: int, position: int) -> None:
+        time.sleep(delay * (position - after))
+        advance(name, generation, after, position)
 
-    mapper.to_domain_event = slow_decode
+    catalog.advance = slow_advance
 
 
 def _stop_on_signals() -> threading.Event:

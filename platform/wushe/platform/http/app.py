@@ -1,8 +1,12 @@
-"""The HTTP application (Litestar): health and the OpenAPI document for now."""
+"""The HTTP application (Litestar): health and the OpenAPI document for now.
+
+On SQLite the server also keeps the views live (:mod:`wushe.platform.http.live_views`).
+"""
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
+import asyncio
+from contextlib import ExitStack, asynccontextmanager
 from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
@@ -24,11 +28,14 @@ from wushe.platform.domain.errors import (
     StaleVersionError,
     WusheError,
 )
+from wushe.platform.http.live_views import live_views
+from wushe.projections.read import open_read_model
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from wushe.infra.settings import Settings
+    from wushe.projections.read import ReadModel
 
 __all__ = ["Health", "Problem", "create_app"]
 
@@ -40,6 +47,7 @@ class Health(msgspec.Struct, frozen=True):
     status: Literal["ok"]
     store: Literal["sqlite", "postgresql"]
     log_position: int
+    views_position: int  # how far every view has applied the log (read-your-writes)
     version: str
 
 class Problem(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -52,15 +60,18 @@ class Problem(msgspec.Struct, frozen=True, omit_defaults=True):
     code: str
     field: str | None = None
 
-@get("/health", operation_id="getHealth", tags=["service"], sync_to_thread=True)
-def health(request: Request[Any, Any, Any]) -> Health:
-    """Liveness and readiness: the event store answers."""
+@get("/health", operation_id="getHealth", tags=["service"])
+async def health(request: Request[Any, Any, Any]) -> Health:
+    """Liveness and readiness: the event store and the views answer."""
     application: WusheApplication = request.app.state.wushe
+    reads: ReadModel = request.app.state.reads
     store: Literal["sqlite", "postgresql"] = (
         "sqlite" if application.settings.postgres is None else "postgresql"
     )
-    return Health(status="ok", store=store, log_position=application.log_position(),
-                  version=VERSION)
+    log_position = await asyncio.to_thread(application.log_position)
+    views_position = min((await reads.positions()).values(), default=log_position)
+    return Health(status="ok", store=store, log_position=log_position,
+                  views_position=views_position, version=VERSION)
 
 def _status_of(error: WusheError) -> int:
     if isinstance(error, StaleVersionError):
@@ -89,16 +100,26 @@ def problem_response(
         media_type="application/problem+json",
     )
 
-def create_app(settings: Settings) -> Litestar:
-    """The Litestar app over one :class:`WusheApplication` opened for its lifetime."""
+def create_app(settings: Settings, *, live: bool | None = None) -> Litestar:
+    """The Litestar app over one :class:`WusheApplication` opened for its lifetime.
+
+    ``live``: keep the views up to date in a background thread of this process
+    (default: on SQLite only; on PostgreSQL ``wushe projections run`` does it).
+    """
+    follow = settings.postgres is None if live is None else live
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        app.state.wushe = WusheApplication(settings)
-        try:
-            yield
-        finally:
-            app.state.wushe.close()
+        with ExitStack() as stack:
+            app.state.wushe = WusheApplication(settings)
+            stack.callback(app.state.wushe.close)
+            if follow:
+                stack.enter_context(live_views(settings))
+            app.state.reads = open_read_model(settings)
+            try:
+                yield
+            finally:
+                await app.state.reads.close()
 
     return Litestar(
         route_handlers=[health],

@@ -1,0 +1,71 @@
+"""Keeping the views live inside ``wushe serve`` on the embedded SQLite store.
+
+On SQLite there is no separate worker to run, so the server follows the log itself
+in a background thread (the same loop as ``wushe projections run``). On PostgreSQL
+the views are kept by the projection worker process (``wushe projections run``),
+which restarts on its own and does not compete with the API workers for a core.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from wushe.platform.application import WusheApplication
+from wushe.projections.service import Projections
+from wushe.projections.store import ViewStore
+from wushe.projections.worker import run_worker
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from wushe.infra.settings import Settings
+
+__all__ = ["live_views"]
+
+_log = logging.getLogger("wushe.views")
+# After an unexpected failure (a locked or full disk, a bad deployment) the thread
+# retries after this pause instead of dying and leaving the views stale.
+RETRY_SECONDS = 5.0
+_JOIN_SECONDS = 30.0
+
+
+@contextmanager
+def live_views(settings: Settings) -> Iterator[threading.Event]:
+    """Follow the log in a background thread while the context is open.
+
+    Yields the thread's stop event; leaving the context sets it and lets the
+    batch in hand commit before returning.
+    """
+    stop = threading.Event()
+    thread = threading.Thread(target=_follow, args=(settings, stop), name="wushe-live-views",
+                              daemon=True)
+    thread.start()
+    try:
+        yield stop
+    finally:
+        stop.set()
+        thread.join(_JOIN_SECONDS)
+
+
+def _follow(settings: Settings, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            _follow_once(settings, stop)
+        # Logged with its traceback: a dead thread would leave the views stale.
+        except Exception:  # noqa: BLE001
+            _log.exception("keeping the views live failed; retrying in %.0f s", RETRY_SECONDS)
+            stop.wait(RETRY_SECONDS)
+
+
+def _follow_once(settings: Settings, stop: threading.Event) -> None:
+    # Its own application and connections: SQLite connections belong to their thread.
+    application = WusheApplication(settings)
+    store = ViewStore.open(settings)
+    try:
+        run_worker(Projections(application, store), stop=stop)
+    finally:
+        store.close()
+        application.close()
