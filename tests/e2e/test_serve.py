@@ -81,7 +81,8 @@ def test_the_server_keeps_the_views_live_on_sqlite(server: str, tmp_path: Path) 
     views = sqlite3.connect(tmp_path / "data" / "views.sqlite3")
     try:
         tables = [row[0] for row in views.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'view_needs_g%_needs'")]
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name LIKE 'view_needs_g%_needs'")]
         assert len(tables) == 1
         rows = views.execute(f"SELECT need_id FROM {tables[0]}").fetchall()  # noqa: S608
     finally:
