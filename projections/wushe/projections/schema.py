@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 import msgspec
 
-__all__ = ["Column", "ColumnType", "DbValue", "Table", "integer_columns", "text_columns",
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["Column", "ColumnType", "DbValue", "Table", "count", "integer_columns", "text_columns",
            "to_db", "utc_text"]
 
 ColumnType = Literal["text", "integer", "real"]
@@ -74,3 +77,8 @@ def to_db(value: object) -> DbValue:
         ordered = sorted(items, key=str) if isinstance(value, frozenset | set) else items
         return msgspec.json.encode(ordered).decode()
     raise TypeError(f"cannot store {type(value).__name__} in a view")
+
+
+def count(row: Mapping[str, Any], column: str) -> int:
+    """An integer column's value, 0 when it is NULL (counters start unset)."""
+    return int(row[column] or 0)

@@ -142,6 +142,19 @@ class ViewWriter:
             state.rows[db_key] = row
         return None if row is None else dict(row)
 
+    def require(self, table: str, *key: Any) -> Row:
+        """The row with this primary key.
+
+        Raises:
+            LookupError: there is none (the log always creates before it changes,
+                so this is a bug, never bad input).
+        """
+        row = self.get(table, *key)
+        if row is None:
+            msg = f"{table} {key} has no row"
+            raise LookupError(msg)
+        return row
+
     def put(self, table: str, row: dict[str, Any]) -> None:
         """Insert or replace a whole row."""
         state = self._tables[table]

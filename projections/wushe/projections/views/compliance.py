@@ -49,7 +49,7 @@ from wushe.projections.views.participation import (
 
 if TYPE_CHECKING:
 
-    from wushe.projections.writer import Row, ViewWriter
+    from wushe.projections.writer import ViewWriter
 
 __all__ = [
     "COMMUNITIES",
@@ -177,7 +177,7 @@ class ComplianceIndicators(Projection):
 
     @handles("wushe.staff.training_recorded")
     def training_recorded(self, event: Any, view: ViewWriter) -> None:
-        staff = _required(view, "staff", event.originator_id)
+        staff = view.require("staff", event.originator_id)
         on = event.training.on
         key = (event.originator_id, on.year, half_of(on.month))
         row = view.get("staff_trainings", *key) or {
@@ -264,20 +264,12 @@ class ComplianceIndicators(Projection):
 # -- handler helpers ---------------------------------------------------------------------
 
 
-def _required(view: ViewWriter, table: str, *key: Any) -> Row:
-    row = view.get(table, *key)
-    if row is None:  # pragma: no cover  (the log always starts with the creation event)
-        msg = f"{table} {key} has no row"
-        raise LookupError(msg)
-    return row
-
-
 def _change(view: ViewWriter, table: str, key: tuple[Any, ...], **changes: Any) -> None:
-    row = _required(view, table, *key)
+    row = view.require(table, *key)
     row.update(changes)
     view.put(table, row)
 
 
 def _resize(view: ViewWriter, event: Any, step: int) -> None:
-    team = _required(view, "teams", event.originator_id)
+    team = view.require("teams", event.originator_id)
     _change(view, "teams", (event.originator_id,), size=int(team["size"] or 0) + step)

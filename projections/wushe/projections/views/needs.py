@@ -88,7 +88,7 @@ class NeedsList(Projection):
 
     @handles("wushe.need.extended")
     def extended(self, event: Any, view: ViewWriter) -> None:
-        row = _row(view, event)
+        row = view.require("needs", event.originator_id)
         _update(view, event, status="extended", deadline=event.deadline,
                 extensions=int(row["extensions"] or 0) + 1)
 
@@ -125,19 +125,11 @@ class NeedsList(Projection):
         _update(view, event, resident=None, resident_phone=None, at=None)
 
 
-def _row(view: ViewWriter, event: Any) -> dict[str, Any]:
-    row = view.get("needs", event.originator_id)
-    if row is None:  # pragma: no cover  (the log always starts with "received")
-        msg = f"need {event.originator_id} has no row"
-        raise LookupError(msg)
-    return row
-
-
 _KEEP = object()
 
 
 def _update(view: ViewWriter, event: Any, *, at: Any = _KEEP, **changes: Any) -> None:
-    row = _row(view, event)
+    row = view.require("needs", event.originator_id)
     row.update(changes)
     moment = getattr(event, "at", None) if at is _KEEP else at
     row["updated_at"] = moment if moment is not None else row["updated_at"]

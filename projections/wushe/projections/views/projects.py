@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from wushe.projections.projection import Projection, handles
-from wushe.projections.schema import Table, integer_columns, text_columns
+from wushe.projections.schema import Table, count, integer_columns, text_columns
 
 if TYPE_CHECKING:
     from wushe.projections.writer import ViewWriter
@@ -152,7 +152,7 @@ class ProjectList(Projection):
     @handles("wushe.service_project.participant_organisation_added")
     def participant_added(self, event: Any, view: ViewWriter) -> None:
         row = _project_row(view, event.originator_id)
-        _project(view, event, participating_organisations=_int(
+        _project(view, event, participating_organisations=count(
             row, "participating_organisations") + 1)
 
     # -- shifts ---------------------------------------------------------------
@@ -169,18 +169,18 @@ class ProjectList(Projection):
 
     @handles("wushe.service_project.shift_changed")
     def shift_changed(self, event: Any, view: ViewWriter) -> None:
-        old = _required(view.get("shifts", event.originator_id, event.shift.shift_id), "shift")
-        row = _shift_row(view, event, event.shift, {c: _int(old, c) for c in _COUNTS})
+        old = view.require("shifts", event.originator_id, event.shift.shift_id)
+        row = _shift_row(view, event, event.shift, {c: count(old, c) for c in _COUNTS})
         view.put("shifts", row)
         _add_to_project(view, event, old, sign=-1)
         _add_to_project(view, event, row, sign=1)
 
     @handles("wushe.service_project.shift_removed")
     def shift_removed(self, event: Any, view: ViewWriter) -> None:
-        old = _required(view.get("shifts", event.originator_id, event.shift_id), "shift")
+        old = view.require("shifts", event.originator_id, event.shift_id)
         view.delete("shifts", event.originator_id, event.shift_id)
         _add_to_project(view, event, old, sign=-1)
-        if any(_int(old, c) for c in _COUNTS):
+        if any(count(old, c) for c in _COUNTS):
             _detach(view, event.originator_id)
 
     # -- needs and resources ------------------------------------------------------
@@ -190,13 +190,13 @@ class ProjectList(Projection):
         row = _project_row(view, event.originator_id)
         view.put("project_needs", {"project_id": event.originator_id, "need_id": event.need_id,
                                    "community_id": row["community_id"]})
-        _project(view, event, needs_served=_int(row, "needs_served") + 1)
+        _project(view, event, needs_served=count(row, "needs_served") + 1)
 
     @handles("wushe.service_project.need_unserved")
     def need_unserved(self, event: Any, view: ViewWriter) -> None:
         row = _project_row(view, event.originator_id)
         view.delete("project_needs", event.originator_id, event.need_id)
-        _project(view, event, needs_served=_int(row, "needs_served") - 1)
+        _project(view, event, needs_served=count(row, "needs_served") - 1)
 
     @handles("wushe.service_project.resource_reserved")
     def resource_reserved(self, event: Any, view: ViewWriter) -> None:
@@ -207,19 +207,19 @@ class ProjectList(Projection):
             "offer_id": reservation.offer_id, "community_id": row["community_id"],
             "quantity": reservation.quantity, "used": 0,
         })
-        _project(view, event, resources_reserved=_int(row, "resources_reserved") + 1)
+        _project(view, event, resources_reserved=count(row, "resources_reserved") + 1)
 
     @handles("wushe.service_project.resource_released")
     def resource_released(self, event: Any, view: ViewWriter) -> None:
         row = _project_row(view, event.originator_id)
         view.delete("project_resources", event.originator_id, event.allocation_id)
-        _project(view, event, resources_reserved=_int(row, "resources_reserved") - 1)
+        _project(view, event, resources_reserved=count(row, "resources_reserved") - 1)
 
     @handles("wushe.resource.use_recorded")
     def resource_used(self, event: Any, view: ViewWriter) -> None:
         for row in view.where("project_resources", "allocation_id", event.allocation_id):
             if row["offer_id"] == str(event.originator_id):
-                row["used"] = _int(row, "used") + event.used_quantity
+                row["used"] = count(row, "used") + event.used_quantity
                 view.put("project_resources", row)
 
     # -- staffing ---------------------------------------------------------------------
@@ -267,19 +267,8 @@ class ProjectList(Projection):
         _move(view, _assignment(view, event), "disputed")
 
 
-def _int(row: dict[str, Any], column: str) -> int:
-    return int(row[column] or 0)
-
-
-def _required(row: dict[str, Any] | None, what: str) -> dict[str, Any]:
-    if row is None:  # pragma: no cover  (the log always creates before it changes)
-        msg = f"{what} has no row"
-        raise LookupError(msg)
-    return row
-
-
 def _project_row(view: ViewWriter, project_id: Any) -> dict[str, Any]:
-    return _required(view.get("projects", project_id), f"project {project_id}")
+    return view.require("projects", project_id)
 
 
 def _project(view: ViewWriter, event: Any, **changes: Any) -> None:
@@ -306,11 +295,11 @@ def _add_to_project(view: ViewWriter, event: Any, shift: dict[str, Any], *, sign
     """Add a shift's headcounts to its project's totals (``sign=-1`` takes them off)."""
     row = _project_row(view, event.originator_id)
     row.update(
-        shifts=_int(row, "shifts") + sign,
-        required=_int(row, "required") + sign * _int(shift, "min_headcount"),
-        capacity=_int(row, "capacity") + sign * _int(shift, "max_headcount"),
-        filled=_int(row, "filled") + sign * _int(shift, "filled"),
-        proposed=_int(row, "proposed") + sign * _int(shift, "proposed"),
+        shifts=count(row, "shifts") + sign,
+        required=count(row, "required") + sign * count(shift, "min_headcount"),
+        capacity=count(row, "capacity") + sign * count(shift, "max_headcount"),
+        filled=count(row, "filled") + sign * count(shift, "filled"),
+        proposed=count(row, "proposed") + sign * count(shift, "proposed"),
         version=event.originator_version,
     )
     view.put("projects", row)
@@ -325,8 +314,7 @@ def _counted_in(status: str | None) -> tuple[str, ...]:
 
 
 def _assignment(view: ViewWriter, event: Any) -> dict[str, Any]:
-    return _required(view.get("assignments", event.originator_id),
-                     f"assignment {event.originator_id}")
+    return view.require("assignments", event.originator_id)
 
 
 def _move(view: ViewWriter, assignment: dict[str, Any], status: str) -> None:
@@ -344,9 +332,9 @@ def _move(view: ViewWriter, assignment: dict[str, Any], status: str) -> None:
     project = _project_row(view, assignment["project_id"])
     for rows in (shift, project):
         for column in before:
-            rows[column] = _int(rows, column) - 1
+            rows[column] = count(rows, column) - 1
         for column in after:
-            rows[column] = _int(rows, column) + 1
+            rows[column] = count(rows, column) + 1
     view.put("shifts", shift)
     view.put("projects", project)
 

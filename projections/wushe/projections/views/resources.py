@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from wushe.projections.masking import mask_name, mask_phone
 from wushe.projections.projection import Projection, handles
-from wushe.projections.schema import Table, integer_columns, text_columns
+from wushe.projections.schema import Table, count, integer_columns, text_columns
 
 if TYPE_CHECKING:
     from wushe.projections.writer import ViewWriter
@@ -137,17 +137,17 @@ class ResourceList(Projection):
             "used": allocation.used, "released": allocation.released, "returned": 0,
         })
         held = 0 if offer["resource_type"] == _VENUE else allocation.quantity
-        _settle(view, event, offer, allocated=_int(offer, "allocated") + held,
-                used=_int(offer, "used") + allocation.used,
-                live_allocations=_int(offer, "live_allocations") + 1)
+        _settle(view, event, offer, allocated=count(offer, "allocated") + held,
+                used=count(offer, "used") + allocation.used,
+                live_allocations=count(offer, "live_allocations") + 1)
 
     @handles("wushe.resource.use_recorded")
     def use_recorded(self, event: Any, view: ViewWriter) -> None:
         allocation = _allocation(view, event)
-        allocation["used"] = _int(allocation, "used") + event.used_quantity
+        allocation["used"] = count(allocation, "used") + event.used_quantity
         view.put("allocations", allocation)
         offer = _offer(view, event)
-        _settle(view, event, offer, used=_int(offer, "used") + event.used_quantity)
+        _settle(view, event, offer, used=count(offer, "used") + event.used_quantity)
 
     @handles("wushe.resource.released")
     def released(self, event: Any, view: ViewWriter) -> None:
@@ -156,8 +156,8 @@ class ResourceList(Projection):
         view.put("allocations", allocation)
         offer = _offer(view, event)
         given_back = 0 if offer["resource_type"] == _VENUE else event.returned
-        _settle(view, event, offer, allocated=_int(offer, "allocated") - given_back,
-                live_allocations=_int(offer, "live_allocations") - 1)
+        _settle(view, event, offer, allocated=count(offer, "allocated") - given_back,
+                live_allocations=count(offer, "live_allocations") - 1)
 
     @handles("wushe.resource.withdrawn")
     def withdrawn(self, event: Any, view: ViewWriter) -> None:
@@ -165,31 +165,18 @@ class ResourceList(Projection):
         _settle(view, event, offer, status="withdrawn", withdrawn_at=event.at)
 
 
-def _int(row: dict[str, Any], column: str) -> int:
-    return int(row[column] or 0)
-
-
-def _required(row: dict[str, Any] | None, what: str) -> dict[str, Any]:
-    if row is None:  # pragma: no cover  (the log always creates before it changes)
-        msg = f"{what} has no row"
-        raise LookupError(msg)
-    return row
-
-
 def _organisation(view: ViewWriter, event: Any, **changes: Any) -> None:
-    row = _required(view.get("organisations", event.originator_id),
-                    f"organisation {event.originator_id}")
+    row = view.require("organisations", event.originator_id)
     row.update(changes, version=event.originator_version)
     view.put("organisations", row)
 
 
 def _offer(view: ViewWriter, event: Any) -> dict[str, Any]:
-    return _required(view.get("offers", event.originator_id), f"offer {event.originator_id}")
+    return view.require("offers", event.originator_id)
 
 
 def _allocation(view: ViewWriter, event: Any) -> dict[str, Any]:
-    return _required(view.get("allocations", event.originator_id, event.allocation_id),
-                     f"allocation {event.allocation_id}")
+    return view.require("allocations", event.originator_id, event.allocation_id)
 
 
 def _settle(view: ViewWriter, event: Any, offer: dict[str, Any], **changes: Any) -> None:
@@ -198,6 +185,6 @@ def _settle(view: ViewWriter, event: Any, offer: dict[str, Any], **changes: Any)
     if offer["status"] == "withdrawn":
         offer["remaining"] = 0
     else:
-        offer["remaining"] = _int(offer, "quantity") - _int(offer, "allocated")
+        offer["remaining"] = count(offer, "quantity") - count(offer, "allocated")
         offer["status"] = "open" if offer["remaining"] > 0 else "exhausted"
     view.put("offers", offer)
