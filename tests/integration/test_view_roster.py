@@ -230,6 +230,10 @@ class TestTeams:
             json_ids(first), json_ids(first), "[]")
         assert select(views, "team_members", "team_id, volunteer_id") == sorted(
             [(str(first), str(lin)), (str(first), str(chen))], key=repr)
+        assert select(views, "teams", "team_id, community_id, organisation_id, home_grid, "
+                      "status") == sorted([
+                          (str(first), str(community_id), None, "G01", "active"),
+                          (str(second), str(community_id), None, "G01", "dissolved")], key=repr)
         assert_rebuilds_equal(views)
 
 

@@ -84,3 +84,22 @@ def test_rebuild_switches_generations_and_drops_the_old(app: WusheApplication,
     assert views.catalog.generations(name) == {generation: app.log_position()}
     assert table_rows(store, VIEWS[0], generation) == rows_before
     assert all(s.lag == 0 for s in views.status())
+
+
+def test_a_view_built_by_other_code_is_rebuilt_before_it_is_followed(
+        app: WusheApplication, store: ViewStore) -> None:
+    load_demo(app, DEMO)
+    views = Projections(app, store)
+    views.catch_up()
+    view = VIEWS[0]
+    rows = table_rows(store, view, 1)
+    store.execute(f"UPDATE {store.name('wushe_view_schema')} SET fingerprint = 'older' "
+                  "WHERE projection = ?", (view.name,))
+    assert not views.catalog.is_current(view, 1)
+
+    Projections(app, store).catch_up()  # a new process, with this code
+
+    assert views.catalog.active_generation(view.name) == 2
+    assert views.catalog.is_current(view, 2)
+    assert table_rows(store, view, 2) == rows
+    assert all(views.catalog.active_generation(v.name) == 1 for v in VIEWS[1:])

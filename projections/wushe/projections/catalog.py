@@ -30,6 +30,11 @@ ACTIVE = Table(
     columns=(Column("projection"), Column("generation", "integer")),
     key=("projection",),
 )
+SCHEMAS = Table(
+    name="wushe_view_schema",
+    columns=(Column("projection"), Column("generation", "integer"), Column("fingerprint")),
+    key=("projection", "generation"),
+)
 
 
 class PositionConflictError(RuntimeError):
@@ -46,8 +51,8 @@ class Catalog:
 
     def __init__(self, store: ViewStore) -> None:
         self.store = store
-        store.create_table(TRACKING.name, TRACKING)
-        store.create_table(ACTIVE.name, ACTIVE)
+        for table in (TRACKING, ACTIVE, SCHEMAS):
+            store.create_table(table.name, table)
 
     def active_generation(self, projection: str) -> int | None:
         """The generation queries read, or None before the first build."""
@@ -68,7 +73,7 @@ class Catalog:
         return self.generations(projection).get(generation, 0)
 
     def create_generation(self, projection: type[Projection], generation: int) -> None:
-        """Create a generation's tables and its tracking row at position 0."""
+        """Create a generation's tables, its tracking row at position 0 and its schema row."""
         with self.store.transaction():
             for table in projection.tables:
                 self.store.create_table(physical_name(projection.name, generation, table.name),
@@ -77,6 +82,18 @@ class Catalog:
                 f"INSERT INTO {self.store.name(TRACKING.name)} (projection, generation, position)"
                 " VALUES (?, ?, 0) ON CONFLICT (projection, generation) DO NOTHING",
                 (projection.name, generation))
+            self.store.execute(
+                f"INSERT INTO {self.store.name(SCHEMAS.name)} (projection, generation, "
+                "fingerprint) VALUES (?, ?, ?) ON CONFLICT (projection, generation) DO NOTHING",
+                (projection.name, generation, projection.fingerprint()))
+
+    def is_current(self, projection: type[Projection], generation: int) -> bool:
+        """Whether ``generation`` was built by this code's version of the projection
+        (a generation from before fingerprints were recorded is not)."""
+        rows = self.store.fetchall(
+            f"SELECT fingerprint FROM {self.store.name(SCHEMAS.name)} "
+            "WHERE projection = ? AND generation = ?", (projection.name, generation))
+        return bool(rows) and rows[0][0] == projection.fingerprint()
 
     def advance(self, projection: str, generation: int, expected: int, position: int) -> None:
         """Move the position from ``expected`` to ``position``, inside the batch's transaction.
@@ -107,6 +124,7 @@ class Catalog:
     def _drop_generation(self, projection: type[Projection], generation: int) -> None:
         for table in projection.tables:
             self.store.drop_table(physical_name(projection.name, generation, table.name))
-        self.store.execute(
-            f"DELETE FROM {self.store.name(TRACKING.name)} "
-            "WHERE projection = ? AND generation = ?", (projection.name, generation))
+        for table in (TRACKING, SCHEMAS):
+            self.store.execute(
+                f"DELETE FROM {self.store.name(table.name)} "
+                "WHERE projection = ? AND generation = ?", (projection.name, generation))

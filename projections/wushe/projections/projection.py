@@ -8,8 +8,11 @@ tracking position in one transaction.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+import msgspec
 
 if TYPE_CHECKING:
     from wushe.projections.schema import Table
@@ -37,6 +40,9 @@ class Projection:
     name: ClassVar[str]
     tables: ClassVar[tuple[Table, ...]]
     handlers: ClassVar[dict[str, Handler]]
+    # Raise when a handler's meaning changes without its tables changing: the stored
+    # rows are then outdated and the view is rebuilt (see :meth:`fingerprint`).
+    revision: ClassVar[int] = 1
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -49,6 +55,16 @@ class Projection:
     def topics(cls) -> frozenset[str]:
         """The event topics this projection reads."""
         return frozenset(cls.handlers)
+
+    @classmethod
+    def fingerprint(cls) -> str:
+        """What the stored rows depend on: tables, topics read and revision.
+
+        A generation built by code with another fingerprint is outdated; the
+        service rebuilds it (blue/green) before following the log with it.
+        """
+        shape = msgspec.json.encode([cls.tables, sorted(cls.handlers), cls.revision])
+        return hashlib.sha256(shape).hexdigest()[:16]
 
     def apply(self, topic: str, event: Any, view: ViewWriter) -> None:
         """Apply one event; events of topics this projection does not read are ignored."""

@@ -110,6 +110,11 @@ class Projections:
         runner = self._runners.get(name)
         if runner is not None and runner.generation == generation:
             return runner
+        if generation is not None and not self.catalog.is_current(view, generation):
+            # Built by another version of the view (new columns, changed handlers):
+            # rebuild it, blue/green, before following the log with it.
+            self.rebuild(name)
+            return self._runners[name]
         if generation is None:
             generation = max(self.catalog.generations(name), default=0) + 1
             self.catalog.create_generation(view, generation)

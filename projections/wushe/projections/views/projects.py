@@ -7,7 +7,9 @@ reserved for it and the organisations taking part. ``shifts`` holds each shift
 with ``filled`` (assignments accepted, checked in, checked out, confirmed or
 disputed: the volunteer holds or held the place) and ``proposed`` (offers not yet
 answered). ``assignments`` is the helper that remembers each assignment's shift
-and status, so a status change moves exactly one count; it holds no personal data.
+and status, so a status change moves exactly one count; it holds no personal data
+(a home visit's ``resident_ref`` is the community's opaque reference of the resident,
+kept so the optimiser can send the same volunteer again; never a name or number).
 ``project_needs`` and ``project_resources`` list what the project serves and uses.
 
 A removed shift takes its counts off the project; its assignments stay in the
@@ -49,7 +51,7 @@ SHIFTS = Table(
     name="shifts",
     columns=(
         *text_columns("project_id", "shift_id", "community_id", "span_start", "span_end",
-                      "grid", "place", "required_skills"),
+                      "grid", "place", "required_skills", "resident_ref"),
         *integer_columns("min_headcount", "max_headcount", "home_visit", "team_only",
                          "filled", "proposed"),
     ),
@@ -287,6 +289,7 @@ def _shift_row(view: ViewWriter, event: Any, shift: Any,
         "span_end": shift.span.end, "grid": shift.grid, "place": shift.place,
         "required_skills": shift.required_skills, "min_headcount": shift.min_headcount,
         "max_headcount": shift.max_headcount, "home_visit": shift.home_visit,
+        "resident_ref": shift.resident_ref,
         "team_only": shift.team_only, **counts,
     }
 

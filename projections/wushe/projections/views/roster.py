@@ -1,6 +1,6 @@
 """Volunteer availability and roster (志愿者可服务时间与排班).
 
-Two tables, and one of this view's own:
+Three tables, and one of this view's own:
 
 * ``volunteers`` — one row per registered volunteer: community, home grid, skills,
   how many certifications, weekly windows as ``[weekday, "HH:MM", "HH:MM"]`` (China
@@ -12,6 +12,8 @@ Two tables, and one of this view's own:
   assignments and hours this week" are queries on ``volunteer_id`` (or
   ``community_id``) and ``span_start`` between the bounds :func:`week_bounds` gives,
   made when asked: nothing stored depends on the clock.
+* ``teams`` — each team's community, organisation, home grid and status (the
+  optimiser's teams).
 * ``team_members`` — who is in which active team (from the team's events), so that
   a dissolved team leaves its members' ``team_ids`` and a forgotten volunteer leaves
   every team.
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
     from wushe.platform.domain.volunteer import AvailabilityException
     from wushe.projections.writer import ViewWriter
 
-__all__ = ["ASSIGNMENTS", "TEAM_MEMBERS", "VOLUNTEERS", "Roster", "week_bounds"]
+__all__ = ["ASSIGNMENTS", "TEAMS", "TEAM_MEMBERS", "VOLUNTEERS", "Roster", "week_bounds"]
 
 VOLUNTEERS = Table(
     name="volunteers",
@@ -63,6 +65,12 @@ ASSIGNMENTS = Table(
     ),
     key=("assignment_id",),
     indexes=(("volunteer_id", "span_start"), ("community_id", "span_start")),
+)
+TEAMS = Table(
+    name="teams",
+    columns=text_columns("team_id", "community_id", "organisation_id", "home_grid", "status"),
+    key=("team_id",),
+    indexes=(("community_id", "status"),),
 )
 TEAM_MEMBERS = Table(
     name="team_members",
@@ -85,7 +93,7 @@ class Roster(Projection):
     """Maintains the ``volunteers``, ``assignments`` and ``team_members`` tables."""
 
     name: ClassVar[str] = "roster"
-    tables: ClassVar[tuple[Table, ...]] = (VOLUNTEERS, ASSIGNMENTS, TEAM_MEMBERS)
+    tables: ClassVar[tuple[Table, ...]] = (VOLUNTEERS, ASSIGNMENTS, TEAMS, TEAM_MEMBERS)
 
     # -- volunteers ---------------------------------------------------------------
 
@@ -149,6 +157,9 @@ class Roster(Projection):
 
     @handles("wushe.team.formed")
     def team_formed(self, event: Any, view: ViewWriter) -> None:
+        view.put("teams", {"team_id": event.originator_id, "community_id": event.community_id,
+                           "organisation_id": event.organisation_id,
+                           "home_grid": event.home_grid, "status": "active"})
         _join(view, event.originator_id, event.leader_id)
 
     @handles("wushe.team.member_added")
@@ -161,6 +172,8 @@ class Roster(Projection):
 
     @handles("wushe.team.dissolved")
     def team_dissolved(self, event: Any, view: ViewWriter) -> None:
+        team = view.require("teams", event.originator_id)
+        view.put("teams", {**team, "status": "dissolved"})
         for membership in view.where("team_members", "team_id", event.originator_id):
             _leave(view, event.originator_id, membership["volunteer_id"])
 
