@@ -93,8 +93,9 @@ def test_a_view_built_by_other_code_is_rebuilt_before_it_is_followed(
     views.catch_up()
     view = VIEWS[0]
     rows = table_rows(store, view, 1)
-    store.execute(f"UPDATE {store.name('wushe_view_schema')} SET fingerprint = 'older' "
-                  "WHERE projection = ?", (view.name,))
+    schemas = store.name("wushe_view_schema")
+    store.execute(f"UPDATE {schemas} SET fingerprint = 'older' WHERE projection = ?",  # noqa: S608
+                  (view.name,))
     assert not views.catalog.is_current(view, 1)
 
     Projections(app, store).catch_up()  # a new process, with this code
