@@ -12,10 +12,11 @@ from wushe.platform.domain.organisation import Organisation
 from wushe.platform.domain.project import ServiceProject
 from wushe.platform.domain.resource import ResourceOffer
 from wushe.platform.domain.staff import StaffMember
+from wushe.platform.domain.staffing_run import StaffingRun
 from wushe.platform.domain.team import VolunteerTeam
 from wushe.platform.domain.volunteer import Volunteer
 
 __all__ = ["AGGREGATES"]
 
 AGGREGATES = (Community, StaffMember, Organisation, Volunteer, VolunteerTeam, Need,
-              ResourceOffer, ServiceProject, Assignment)
+              ResourceOffer, ServiceProject, Assignment, StaffingRun)
