@@ -67,9 +67,10 @@ def test_a_run_ends_once() -> None:
     run = requested()
     run.complete(RESULT, MONDAY_9AM)
     events = len(run.collect_events())
-    for end in (lambda: run.complete(RESULT, MONDAY_9AM), lambda: run.fail("x", MONDAY_9AM)):
-        with pytest.raises(InvalidStateError):
-            end()
+    with pytest.raises(InvalidStateError):
+        run.complete(RESULT, MONDAY_9AM)
+    with pytest.raises(InvalidStateError):
+        run.fail("x", MONDAY_9AM)
     assert events == 2
     assert run.collect_events() == []
 
