@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from wushe.projections.catalog import physical_name
+from wushe.projections.reader import ViewReader
 from wushe.projections.views.compliance import (
     COMMUNITIES,
     COMMUNITY_WORKER_ROLES,
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from wushe.platform.domain.compliance_policy import ComplianceThresholds
-    from wushe.projections.schema import Table
     from wushe.projections.store import ViewStore
 
 __all__ = ["CommunityRows", "Indicator", "indicators", "load_community_rows"]
@@ -84,26 +83,7 @@ def load_community_rows(
     return [r for r in rows if community in {r.community["community_id"], r.community["code"]}]
 
 
-class _Reader:
-    def __init__(self, store: ViewStore, view: str, generation: int) -> None:
-        self.store, self.view, self.generation = store, view, generation
-
-    def table(self, table: Table) -> str:
-        return self.store.name(physical_name(self.view, self.generation, table.name))
-
-    def rows(self, table: Table, condition: str, *params: Any) -> tuple[dict[str, Any], ...]:
-        names = table.column_names
-        columns = ", ".join(f'"{n}"' for n in names)
-        found = self.store.fetchall(
-            f"SELECT {columns} FROM {self.table(table)} WHERE {condition} "
-            f"ORDER BY {', '.join(table.key)}", params)
-        return tuple(dict(zip(names, row, strict=True)) for row in found)
-
-    def count(self, table: Table, condition: str, *params: Any) -> int:
-        found = self.store.fetchall(
-            f"SELECT COUNT(*) FROM {self.table(table)} WHERE {condition}", params)
-        return int(found[0][0])
-
+class _Reader(ViewReader):
     def outcomes(self, community_id: str, year: int) -> dict[str, int]:
         table = self.table(NEEDS)
         closed = self.store.fetchall(
