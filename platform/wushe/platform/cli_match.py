@@ -1,0 +1,111 @@
+"""``wushe match``: staff a week of service projects with the optimiser and record the plan."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from wushe.matching.staffing import Params
+from wushe.platform.domain.calendar import CHINA_TIME
+from wushe.platform.domain.policy import Policy
+from wushe.platform.staffing.horizon import Week
+from wushe.platform.staffing.service import StaffingService
+from wushe.projections.reader import ViewReader
+from wushe.projections.service import Projections
+from wushe.projections.store import ViewStore
+from wushe.projections.views.compliance import COMMUNITIES, ComplianceIndicators
+
+if TYPE_CHECKING:
+    from wushe.platform.application import WusheApplication
+    from wushe.platform.staffing.service import RunOutcome
+
+__all__ = ["match"]
+
+
+@click.command()
+@click.option("--community", "communities", multiple=True,
+              help="Community id or statistical code (repeatable; default: every community).")
+@click.option("--week", "week_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Monday of the week to staff (default: next week, China time).")
+@click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=20.0, show_default=True,
+              help="Seconds the solver may take per community.")
+@click.option("--gap", type=click.FloatRange(0, 1), default=0.01, show_default=True,
+              help="Stop at this proven relative gap.")
+def match(communities: tuple[str, ...], week_of: datetime | None, time_limit: float,
+          gap: float) -> None:
+    """Staff a week's shifts with volunteers and teams; print each plan and its gap.
+
+    A run on a week that already has offers is a re-plan: accepted assignments stay,
+    pending offers are kept where the plan allows, and refusals are respected.
+    """
+    week = _week(week_of)
+    from wushe.platform.cli import open_application  # noqa: PLC0415  (cli imports this module)
+
+    application = open_application()
+    store = ViewStore.open(application.settings)
+    service = StaffingService(application, store, Policy(),
+                              Params(time_limit_s=time_limit, relative_gap=gap, workers=2))
+    try:
+        console = Console()
+        for community in _communities(application, store, communities):
+            outcome = service.run(community[0], week)
+            console.print(_summary(community[1], week, outcome))
+    finally:
+        service.close()
+        store.close()
+        application.close()
+
+
+def _week(week_of: datetime | None) -> Week:
+    if week_of is None:
+        today = datetime.now(CHINA_TIME).date()
+        return Week(today + timedelta(days=7 - today.weekday()))
+    if week_of.weekday() != 0:
+        raise click.BadParameter("must be a Monday", param_hint="--week")
+    return Week(date(week_of.year, week_of.month, week_of.day))
+
+
+def _communities(application: WusheApplication, store: ViewStore,
+                 wanted: tuple[str, ...]) -> list[tuple[UUID, str]]:
+    views = Projections(application, store, views=(ComplianceIndicators,))
+    views.catch_up()
+    generation = views.catalog.active_generation(ComplianceIndicators.name) or 0
+    rows = ViewReader(store, ComplianceIndicators.name, generation).rows(COMMUNITIES, "1 = 1")
+    found = [r for r in rows if not wanted or {r["community_id"], r["code"]} & set(wanted)]
+    missing = set(wanted) - {r["community_id"] for r in found} - {r["code"] for r in found}
+    if missing:
+        raise click.ClickException(f"no community {min(missing)!r}")
+    if not found:
+        raise click.ClickException("no community recorded yet (try `wushe demo`)")
+    return [(UUID(r["community_id"]), f"{r['name']} ({r['code']})") for r in found]
+
+
+def _summary(name: str, week: Week, outcome: RunOutcome) -> Table:
+    plan, changes, problem = outcome.plan, outcome.changes, outcome.input.problem
+    required = sum(s.min_headcount for s in problem.shifts)
+    short = sum(u.shortfall for u in plan.unfilled)
+    reasons: Counter[str] = Counter()
+    for unfilled in plan.unfilled:
+        reasons[str(unfilled.reason)] += unfilled.shortfall
+    table = Table("", "", title=f"{name} — week of {week.monday.isoformat()}",
+                  caption=f"run {outcome.run_id}")
+    for label, value in (
+        ("shifts / required places", f"{len(problem.shifts)} / {required}"),
+        ("volunteers / eligible pairs", f"{len(problem.volunteers)} / {plan.eligible_pairs:,}"),
+        ("places filled", f"{required - short} / {required}"),
+        ("accepted (kept as they are)", str(len(problem.fixed))),
+        ("offers: new / kept / withdrawn",
+         f"{changes.proposed} / {changes.kept} / {changes.withdrawn}"),
+        ("teams given projects", str(changes.teams_assigned)),
+        ("unfilled places by reason", ", ".join(f"{r} {n}" for r, n in reasons.most_common())
+         or "—"),
+        ("solver", f"{plan.status} · gap {plan.gap:.2%} · {plan.seconds:.2f} s"),
+    ):
+        table.add_row(label, value)
+    return table

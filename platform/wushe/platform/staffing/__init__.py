@@ -1,0 +1,1 @@
+"""Staffing: the optimiser wired to the log (docs/matching.md, "Wired to the log")."""

@@ -1,0 +1,128 @@
+"""One staffing run: request → read the views → solve in a worker process → record.
+
+The solve runs in a separate process (``spawn``) so a server or CLI stays responsive
+and a crash in the solver cannot take the caller down; the run then records
+``failed`` with the reason. Every run after a week's first is a re-plan: accepted
+assignments are fixed, pending offers kept where the plan allows, refusals respected.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from typing import TYPE_CHECKING
+from uuid import UUID, uuid4
+
+from wushe.matching.staffing import Params, Plan, solve
+from wushe.platform.domain.calendar import CHINA_TIME
+from wushe.platform.domain.staffing_run import (
+    RunReason,
+    RunResult,
+    StaffingRun,
+    UnfilledPlace,
+)
+from wushe.platform.staffing.apply import Changes, apply_plan
+from wushe.platform.staffing.inputs import StaffingInput, ViewSet, read_input
+from wushe.projections.reader import ViewReader
+from wushe.projections.service import Projections
+from wushe.projections.views.hours import HoursLedger
+from wushe.projections.views.needs import NeedsList
+from wushe.projections.views.participation import OrganisationParticipation
+from wushe.projections.views.projects import ProjectList
+from wushe.projections.views.roster import Roster
+
+if TYPE_CHECKING:
+    from wushe.matching.staffing import Problem
+    from wushe.platform.application import WusheApplication
+    from wushe.platform.domain.policy import Policy
+    from wushe.platform.staffing.horizon import Week
+    from wushe.projections.projection import Projection
+    from wushe.projections.store import ViewStore
+
+__all__ = ["RunOutcome", "StaffingService"]
+
+INPUT_VIEWS = (Roster, ProjectList, NeedsList, HoursLedger, OrganisationParticipation)
+
+
+class RunOutcome:
+    """A finished run: its id, the plan and what recording it changed."""
+
+    def __init__(self, run_id: UUID, given: StaffingInput, plan: Plan, changes: Changes) -> None:
+        self.run_id, self.input, self.plan, self.changes = run_id, given, plan, changes
+
+
+class StaffingService:
+    """Runs the optimiser for a community's week and records the result."""
+
+    def __init__(self, app: WusheApplication, store: ViewStore, policy: Policy,
+                 params: Params | None = None) -> None:
+        self.app, self.store, self.policy = app, store, policy
+        self.params = params or Params()
+        self.views = Projections(app, store, views=INPUT_VIEWS)
+        self._executor: ProcessPoolExecutor | None = None
+
+    def run(self, community_id: UUID, week: Week, *, reason: RunReason = RunReason.MANUAL,
+            trigger_id: UUID | None = None) -> RunOutcome:
+        """Plan ``week`` for ``community_id`` and record it (see the module docstring).
+
+        Raises:
+            Exception: whatever made the run fail, after recording ``failed``.
+        """
+        run_id = uuid4()
+        self.app.create(StaffingRun.request(id=run_id, community_id=community_id,
+                                            week_of=week.monday, reason=reason,
+                                            trigger_id=trigger_id, at=_now()))
+        try:
+            self.views.catch_up()  # read-your-writes: the views include the request
+            given = read_input(self._readers(), community_id, week, self.params)
+            plan = self._solve(given.problem)
+            changes = apply_plan(self.app, self.policy, plan, given, run_id=run_id, at=_now())
+        except BaseException as error:
+            failure = f"{type(error).__name__}: {error}"[:2000]
+            self.app.update(StaffingRun, run_id, lambda r: r.fail(failure, _now()))
+            raise
+        self.app.update(StaffingRun, run_id,
+                        lambda r: r.complete(_result(plan, given, changes), _now()))
+        return RunOutcome(run_id, given, plan, changes)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown()
+            self._executor = None
+
+    def _solve(self, problem: Problem) -> Plan:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return self._executor.submit(solve, problem).result()
+
+    def _readers(self) -> ViewSet:
+        def reader(view: type[Projection]) -> ViewReader:
+            generation = self.views.catalog.active_generation(view.name)
+            if generation is None:  # pragma: no cover  (catch_up builds every view)
+                msg = f"view {view.name} is not built"
+                raise LookupError(msg)
+            return ViewReader(self.store, view.name, generation)
+
+        return ViewSet(roster=reader(Roster), projects=reader(ProjectList),
+                       needs=reader(NeedsList), hours=reader(HoursLedger),
+                       participation=reader(OrganisationParticipation))
+
+
+def _result(plan: Plan, given: StaffingInput, changes: Changes) -> RunResult:
+    tiers = plan.tiers
+    return RunResult(
+        solver_status=str(plan.status), objective=plan.objective, bound=plan.bound,
+        gap=plan.gap, seconds=plan.seconds, first_plan_seconds=plan.first_plan_seconds,
+        eligible_pairs=plan.eligible_pairs,
+        tiers=(tiers.priority_shortfall, tiers.other_shortfall, tiers.changes, tiers.quality,
+               tiers.fairness),
+        proposed=changes.proposed, kept=changes.kept, withdrawn=changes.withdrawn,
+        teams_assigned=changes.teams_assigned,
+        unfilled=tuple(UnfilledPlace(given.shift_projects[u.shift], UUID(u.shift), u.shortfall,
+                                     str(u.reason)) for u in plan.unfilled))
+
+
+def _now() -> datetime:
+    return datetime.now(CHINA_TIME)
