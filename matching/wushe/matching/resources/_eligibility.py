@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -79,9 +80,8 @@ def eligible_pairs(problem: ResourceProblem) -> list[Pair]:
     index = offers_by_type(problem.offers)
     pairs: list[Pair] = []
     for requirement in problem.requirements:
-        for offer in index.get((requirement.kind, requirement.unit), ()):
-            if fits(offer, requirement):
-                pairs.append(_pair(offer, requirement, problem))
+        candidates = index.get((requirement.kind, requirement.unit), ())
+        pairs.extend(_pair(o, requirement, problem) for o in candidates if fits(o, requirement))
     return pairs
 
 
@@ -127,6 +127,6 @@ def warnings(problem: ResourceProblem) -> tuple[str, ...]:
     found: list[str] = []
     for offer in problem.offers:
         spans = sorted(offer.bookings)
-        if any(a.end > b.start for a, b in zip(spans, spans[1:], strict=False)):
+        if any(a.end > b.start for a, b in pairwise(spans)):
             found.append(f"venue {offer.id}: existing bookings already overlap")
     return tuple(found)

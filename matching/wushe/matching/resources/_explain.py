@@ -12,7 +12,12 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from wushe.matching.resources._eligibility import Pair
-    from wushe.matching.resources.problem import Offer, Requirement, ResourceProblem
+    from wushe.matching.resources.problem import (
+        Offer,
+        Requirement,
+        ResourceKind,
+        ResourceProblem,
+    )
 
 __all__ = ["allocations", "unmet"]
 
@@ -82,7 +87,7 @@ class _Context:
 
     def __init__(
         self,
-        index: Mapping[tuple[object, str], list[Offer]],
+        index: Mapping[tuple[ResourceKind, str], list[Offer]],
         taken: Counter[str],
         booked: Mapping[str, list[Requirement]],
     ) -> None:
@@ -124,12 +129,16 @@ class _Context:
         if not big:
             largest = max(o.capacity for o in covering)
             return UnmetReason.CAPACITY, (
-                f"venues free over the time seat at most {largest}, {requirement.quantity} needed")
+                f"venues available then seat at most {largest}, {requirement.quantity} needed")
         free = [o for o in big if o.free(start, end)]
         if not free:
             return UnmetReason.VENUE_BOOKED, (
                 f"all {len(big)} fitting venue(s) already booked over [{start}, {end})")
-        if any(all(r.end <= start or end <= r.start for r in self.booked[o.id]) for o in free):
-            return UnmetReason.NOT_REACHED, "a fitting venue is still free; the solver stopped early"
+        if any(self._open(o, start, end) for o in free):
+            return UnmetReason.NOT_REACHED, "a fitting venue is still free: the solve stopped early"
         return UnmetReason.USED_ELSEWHERE, (
             f"the {len(free)} free fitting venue(s) were booked for requirements that weigh more")
+
+    def _open(self, venue: Offer, start: int, end: int) -> bool:
+        """Whether the plan books nothing of this venue over ``[start, end)``."""
+        return all(r.end <= start or end <= r.start for r in self.booked[venue.id])

@@ -7,20 +7,26 @@ venue pair seats the whole requirement when used.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
-from wushe.matching.resources._weights import new_providers, offer_load_limit
+from wushe.matching.resources._weights import (
+    new_providers,
+    offer_load_limit,
+    shortfall_cost,
+    unit_cost,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from wushe.matching.resources._eligibility import Pair
-    from wushe.matching.resources.problem import ResourceProblem
+    from wushe.matching.resources.problem import Requirement, ResourceProblem
 
-__all__ = ["ResourceModel"]
+__all__ = ["Expr", "ResourceModel"]
 
 Expr = Any  # cp_model's linear expressions (the library is untyped)
 
@@ -31,8 +37,10 @@ class ResourceModel:
     def __init__(self, problem: ResourceProblem, pairs: Sequence[Pair], scale: int) -> None:
         self.model = cp_model.CpModel()
         self.problem, self.pairs, self.scale = problem, pairs, scale
-        self.used = [self.model.NewBoolVar(f"used_{i}") for i in range(len(pairs))]
+        self.used = [self.model.new_bool_var(f"used_{i}") for i in range(len(pairs))]
         self.units: list[Expr] = [self._units(i, p) for i, p in enumerate(pairs)]
+        self._steps: dict[str, list[Any]] = {}  # offer → its load steps (for hints)
+        self._served: dict[str, Any] = {}  # new provider → whether it gets an allocation
         self._by_offer: dict[str, list[int]] = defaultdict(list)
         self._by_requirement: dict[str, list[int]] = defaultdict(list)
         for i, pair in enumerate(pairs):
@@ -50,9 +58,9 @@ class ResourceModel:
         used = self.used[i]
         if pair.venue:
             return pair.limit * used
-        units = self.model.NewIntVar(0, pair.limit, f"units_{i}")
-        self.model.Add(units >= used)  # an allocation carries at least one unit
-        self.model.Add(units <= pair.limit * used)
+        units = self.model.new_int_var(0, pair.limit, f"units_{i}")
+        self.model.add(units >= used)  # an allocation carries at least one unit
+        self.model.add(units <= pair.limit * used)
         return units
 
     def _offer_remaining(self) -> None:
@@ -60,13 +68,13 @@ class ResourceModel:
         for indices in self._by_offer.values():
             offer = self.pairs[indices[0]].offer
             if offer.kind.counted:
-                self.model.Add(sum(self.units[i] for i in indices) <= offer.remaining)
+                self.model.add(sum(self.units[i] for i in indices) <= offer.remaining)
 
     def _one_venue(self) -> None:
         """A venue requirement gets one venue, whole, or none."""
         for indices in self._by_requirement.values():
             if self.pairs[indices[0]].venue and len(indices) > 1:
-                self.model.AddAtMostOne(self.used[i] for i in indices)
+                self.model.add_at_most_one(self.used[i] for i in indices)
 
     def _no_double_booking(self) -> None:
         """New bookings of one venue never overlap (existing ones are excluded by eligibility).
@@ -82,27 +90,25 @@ class ResourceModel:
                 clique = [i for i in indices
                           if self.pairs[i].requirement.start <= t < self.pairs[i].requirement.end]
                 if len(clique) > 1:
-                    self.model.AddAtMostOne(self.used[i] for i in clique)
+                    self.model.add_at_most_one(self.used[i] for i in clique)
 
     def _shortfall(self) -> tuple[Expr, Expr]:
-        """Σ ⌈scale × missing / quantity⌉ over priority requirements, and over the others."""
+        """Σ normalised shortfall over priority requirements, and over the others."""
         tiers: tuple[list[Expr], list[Expr]] = ([], [])
         for requirement in self.problem.requirements:
             indices = self._by_requirement.get(requirement.id, [])
-            tiers[0 if requirement.priority else 1].append(self._missing(requirement.quantity,
-                                                                         indices))
+            tiers[0 if requirement.priority else 1].append(self._missing(requirement, indices))
         return sum(tiers[0]), sum(tiers[1])
 
-    def _missing(self, quantity: int, indices: list[int]) -> Expr:
+    def _missing(self, requirement: Requirement, indices: list[int]) -> Expr:
+        """The requirement's shortfall cost; it never gets more than it requires."""
         if not indices:
-            return self.scale
-        got = sum(self.units[i] for i in indices)
-        self.model.Add(got <= quantity)
-        if self.pairs[indices[0]].venue:
+            return shortfall_cost(requirement, requirement.quantity, self.scale)
+        if not requirement.kind.counted:
             return self.scale * (1 - sum(self.used[i] for i in indices))
-        missing = self.model.NewIntVar(0, self.scale, "missing")
-        self.model.Add(quantity * missing + self.scale * got >= self.scale * quantity)
-        return missing
+        got = sum(self.units[i] for i in indices)
+        self.model.add(got <= requirement.quantity)
+        return unit_cost(requirement, self.scale) * (requirement.quantity - got)
 
     def _distance(self) -> Expr:
         return sum(p.distance * self.used[i] for i, p in enumerate(self.pairs) if p.distance)
@@ -115,8 +121,8 @@ class ResourceModel:
         for i, pair in enumerate(self.pairs):
             organisations[pair.offer.organisation].append(self.used[i])
         for organisation in sorted(new_providers(self.problem, self.pairs)):
-            served = self.model.NewBoolVar(f"served_{organisation}")
-            self.model.AddBoolOr(organisations[organisation]).OnlyEnforceIf(served)
+            served = self._served[organisation] = self.model.new_bool_var(f"served_{organisation}")
+            self.model.add_bool_or(organisations[organisation]).only_enforce_if(served)
             cost.append(params.first_allocation_cost * (1 - served))
         for offer_id, limit in offer_load_limit(self.pairs).items():
             cost.append(params.offer_load_cost * self._load(offer_id, limit))
@@ -124,21 +130,29 @@ class ResourceModel:
 
     def _load(self, offer_id: str, limit: int) -> Expr:
         """Σ_k k·[the offer has ≥ k allocations]: the k-th allocation costs k."""
-        steps = [self.model.NewBoolVar(f"load_{offer_id}_{k}") for k in range(limit)]
-        for higher, lower in zip(steps[1:], steps, strict=False):
-            self.model.AddImplication(higher, lower)
-        self.model.Add(sum(steps) == sum(self.used[i] for i in self._by_offer[offer_id]))
+        steps = [self.model.new_bool_var(f"load_{offer_id}_{k}") for k in range(limit)]
+        self._steps[offer_id] = steps
+        for lower, higher in pairwise(steps):
+            self.model.add_implication(higher, lower)
+        self.model.add(sum(steps) == sum(self.used[i] for i in self._by_offer[offer_id]))
         return sum((k + 1) * step for k, step in enumerate(steps))
 
     def hint(self, units: Mapping[int, int]) -> None:
-        """Start the search from a known valid plan."""
-        self.model.ClearHints()
+        """Start the search from a known valid plan (every variable, so none is left to guess)."""
+        self.model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in the stubs
         for i, pair in enumerate(self.pairs):
-            self.model.AddHint(self.used[i], 1 if units.get(i, 0) else 0)
+            self.model.add_hint(self.used[i], 1 if units.get(i, 0) else 0)
             if not pair.venue:
-                self.model.AddHint(self.units[i], units.get(i, 0))
+                self.model.add_hint(self.units[i], units.get(i, 0))
+        load = Counter(self.pairs[i].offer.id for i in units)
+        for offer_id, steps in self._steps.items():
+            for k, step in enumerate(steps):
+                self.model.add_hint(step, 1 if k < load[offer_id] else 0)
+        served = {self.pairs[i].offer.organisation for i in units}
+        for organisation, var in self._served.items():
+            self.model.add_hint(var, 1 if organisation in served else 0)
 
     def solution(self, solver: cp_model.CpSolver) -> dict[int, int]:
         """What each used pair carries in the solver's best solution."""
-        return {i: solver.Value(self.units[i]) for i in range(len(self.pairs))
-                if solver.Value(self.used[i])}
+        return {i: solver.value(self.units[i]) for i in range(len(self.pairs))
+                if solver.value(self.used[i])}

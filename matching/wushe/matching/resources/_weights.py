@@ -14,10 +14,18 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from wushe.matching.resources._eligibility import Pair
-    from wushe.matching.resources.problem import ResourceProblem
+    from wushe.matching.resources.problem import Requirement, ResourceProblem
 
-__all__ = ["SAFE_OBJECTIVE", "Scale", "derive_scale", "new_providers", "offer_load_limit",
-           "tier_values"]
+__all__ = [
+    "SAFE_OBJECTIVE",
+    "Scale",
+    "derive_scale",
+    "new_providers",
+    "offer_load_limit",
+    "shortfall_cost",
+    "tier_values",
+    "unit_cost",
+]
 
 # CP-SAT's objective is exact only within the doubles' integer range.
 SAFE_OBJECTIVE = 2**53
@@ -36,16 +44,28 @@ class Scale:
     def weighted(self, tiers: Sequence[int]) -> int:
         return sum(w * t for w, t in zip(self.weights, tiers, strict=True))
 
-    @property
-    def fits(self) -> bool:
-        """Whether one weighted CP-SAT objective stays exact."""
-        return self.weighted(self.maxima) <= SAFE_OBJECTIVE
-
 
 def shortfall_scale(problem: ResourceProblem) -> int:
-    """At least the resolution (per-mille), and fine enough that every missing unit costs ≥ 1."""
-    largest = max((r.quantity for r in problem.requirements), default=1)
-    return max(problem.params.shortfall_resolution, largest)
+    """What one requirement's whole shortfall costs: the resolution × the largest counted quantity.
+
+    Scaling by the largest quantity makes every counted requirement's unit cost
+    (``unit_cost``) at least the resolution, so rounding it is off by at most
+    ½ / resolution of the requirement (0.05 % per-mille) and every unit counts.
+    """
+    largest = max((r.quantity for r in problem.requirements if r.kind.counted), default=1)
+    return problem.params.shortfall_resolution * largest
+
+
+def unit_cost(requirement: Requirement, scale: int) -> int:
+    """What one missing unit of a counted requirement costs: ``scale / quantity``, rounded."""
+    return (2 * scale + requirement.quantity) // (2 * requirement.quantity)
+
+
+def shortfall_cost(requirement: Requirement, missing: int, scale: int) -> int:
+    """A counted requirement pays per missing unit; a venue requirement, booked or not, all or 0."""
+    if not requirement.kind.counted:
+        return scale if missing else 0
+    return unit_cost(requirement, scale) * missing
 
 
 def new_providers(problem: ResourceProblem, pairs: Sequence[Pair]) -> set[str]:
@@ -67,13 +87,14 @@ def offer_load_limit(pairs: Sequence[Pair]) -> dict[str, int]:
 def derive_scale(problem: ResourceProblem, pairs: Sequence[Pair]) -> Scale:
     """Tier maxima from the instance, and the weights they imply."""
     scale = shortfall_scale(problem)
-    priority = sum(1 for r in problem.requirements if r.priority)
-    other = len(problem.requirements) - priority
-    maxima = (scale * priority, scale * other, _distance_max(pairs), _spread_max(problem, pairs))
+    whole = [shortfall_cost(r, r.quantity, scale) for r in problem.requirements]
+    priority = sum(c for c, r in zip(whole, problem.requirements, strict=True) if r.priority)
+    maxima = (priority, sum(whole) - priority, _distance_max(pairs), _spread_max(problem, pairs))
+    # W_k = 1 + Σ_(j>k) W_j × max_j, which telescopes to W_(k+1) × (max_(k+1) + 1).
     w4 = 1
-    w3 = 1 + maxima[3] * w4
-    w2 = 1 + maxima[2] * w3 + maxima[3] * w4
-    w1 = 1 + maxima[1] * w2 + maxima[2] * w3 + maxima[3] * w4
+    w3 = w4 * (maxima[3] + 1)
+    w2 = w3 * (maxima[2] + 1)
+    w1 = w2 * (maxima[1] + 1)
     return Scale(scale, maxima, (w1, w2, w3, w4))
 
 
@@ -111,7 +132,7 @@ def tier_values(
     shortfall = [0, 0]
     for r in problem.requirements:
         missing = r.quantity - got[r.id]
-        shortfall[0 if r.priority else 1] += -(-scale * missing // r.quantity)  # ceil
+        shortfall[0 if r.priority else 1] += shortfall_cost(r, missing, scale)
     params = problem.params
     left_out = len(new_providers(problem, pairs) - providers)
     load_cost = sum(k * (k + 1) // 2 for k in loads.values())

@@ -1,4 +1,4 @@
-"""The resource plan: allocations and bookings, unmet requirements, tiers, bound and explanations."""
+"""The resource plan: allocations (bookings), unmet requirements, tiers, bound, explanations."""
 
 from __future__ import annotations
 
@@ -76,12 +76,12 @@ class ResourcePlan(msgspec.Struct, frozen=True, kw_only=True):
     allocations: tuple[Allocation, ...]
     unmet: tuple[Unmet, ...]
     tiers: ResourceTiers
-    objective: int  # Σ tier × weight (exact; may exceed 2⁵³ when solved lexicographically)
+    objective: int  # Σ tier × weight (exact Python integers, may pass 2⁵³)
     bound: int  # a proven lower bound of the objective
     gap: float  # (objective − bound) / max(1, objective)
     seconds: float
     weights: tuple[int, int, int, int]  # the tier weights derived from the instance
-    shortfall_scale: int  # what a requirement's whole shortfall costs in tiers 1–2
-    lexicographic: bool  # solved tier by tier (the weighted objective would pass 2⁵³)
+    shortfall_scale: int  # what a requirement's whole shortfall costs in tiers 1–2 (± 0.05 %)
+    stages: int  # CP-SAT runs: shortfall tiers, distance, spread (4 if 2⁵³ would be passed)
     eligible_pairs: int
     warnings: tuple[str, ...] = ()

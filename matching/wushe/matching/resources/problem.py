@@ -23,7 +23,7 @@ __all__ = [
 
 
 class ResourceKind(StrEnum):
-    """The domain's resource types (``ResourceType``): a venue is shared in time, the rest counted."""
+    """The domain's resource types: a venue is shared in time, the others are counted."""
 
     VENUE = "venue"  # 场地
     GOODS = "goods"  # 物资
@@ -114,7 +114,7 @@ class ResourceParams(msgspec.Struct, frozen=True, kw_only=True):
     max_distance: int = 10
     first_allocation_cost: int = 20  # per organisation new this year left without an allocation
     offer_load_cost: int = 1  # the k-th allocation of one offer costs k times this
-    shortfall_resolution: int = 1000  # at least per-mille; see the package docstring
+    shortfall_resolution: int = 1000  # per-mille: see the package docstring
 
 
 class ResourceProblem(msgspec.Struct, frozen=True, kw_only=True):
