@@ -148,7 +148,8 @@ def test_a_failed_solve_is_recorded_and_changes_nothing(app: WusheApplication,
     with pytest.raises(RuntimeError, match="solver worker died"):
         service.run(community.id, WEEK)
     assert community.offers() == {}
-    runs = [app.load(StaffingRun, UUID(str(n.originator_id))) for n in app.recorder.select_notifications(
-        start=1, limit=10_000, topics=["wushe.staffing_run.requested"])]
+    requested = app.recorder.select_notifications(start=1, limit=10_000,
+                                                  topics=["wushe.staffing_run.requested"])
+    runs = [app.load(StaffingRun, UUID(str(n.originator_id))) for n in requested]
     assert [(r.status, r.failure) for r in runs] == [
         (RunStatus.FAILED, "RuntimeError: solver worker died")]
