@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
@@ -18,6 +18,7 @@ from wushe.platform.domain.staffing_run import RunReason, RunStatus, StaffingRun
 from wushe.platform.domain.values import WeeklyWindow
 from wushe.platform.domain.volunteer import Volunteer
 from wushe.platform.staffing.horizon import Week
+from wushe.platform.staffing.replanner import replan_due
 from wushe.platform.staffing.service import StaffingService
 from wushe.projections.store import ViewStore
 
@@ -27,18 +28,20 @@ if TYPE_CHECKING:
     from wushe.platform.application import WusheApplication
 
 WEEK = Week(SHIFT.start.astimezone(CHINA_TIME).date())
-NOW = datetime.now(CHINA_TIME)
+# The business clock: a fixed moment the week before the shifts (runs, offers and
+# answers all happen then), so the tests do not depend on today's date.
+NOW = SHIFT.start - timedelta(days=7)  # = the publishing time of plan_and_publish
 
 
 def now() -> datetime:
-    return datetime.now(CHINA_TIME)
+    return NOW
 MONDAY_DAY = WeeklyWindow(0, time(8), time(18))  # covers SHIFT (Monday 09:00–12:00 China)
 
 
 @pytest.fixture
 def service(app: WusheApplication) -> Iterator[StaffingService]:
     store = ViewStore.open(app.settings)
-    staffing = StaffingService(app, store, POLICY, Params(time_limit_s=5))
+    staffing = StaffingService(app, store, POLICY, Params(time_limit_s=5), clock=now)
     yield staffing
     staffing.close()
     store.close()
@@ -153,3 +156,48 @@ def test_a_failed_solve_is_recorded_and_changes_nothing(app: WusheApplication,
     runs = [app.load(StaffingRun, UUID(str(n.originator_id))) for n in requested]
     assert [(r.status, r.failure) for r in runs] == [
         (RunStatus.FAILED, "RuntimeError: solver worker died")]
+
+
+class TestReplanner:
+    def test_a_decline_is_re_planned_once(self, app: WusheApplication,
+                                          service: StaffingService) -> None:
+        community = Community(app)
+        community.project(shift())
+        first = service.run(community.id, WEEK)
+        declined = next(iter(community.offers(first.run_id).values()))
+        assert replan_due(service, NOW) == []  # nothing declined yet
+        app.update(Assignment, declined.id, lambda a: a.decline("出差", now()))
+
+        runs = replan_due(service, NOW)
+
+        assert len(runs) == 1
+        run = app.load(StaffingRun, runs[0])
+        assert (run.community_id, run.week_of, run.reason, run.trigger_id) == (
+            community.id, WEEK.monday, RunReason.DECLINED, declined.id)
+        assert len(community.offers(runs[0])) == 1  # the replacement
+        assert replan_due(service, NOW) == []  # done
+
+    def test_a_failed_re_plan_stays_due(self, app: WusheApplication,
+                                        service: StaffingService,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+        community = Community(app)
+        community.project(shift())
+        declined = next(iter(community.offers(service.run(community.id, WEEK).run_id).values()))
+        app.update(Assignment, declined.id, lambda a: a.decline("出差", now()))
+
+        def broken(_problem: object) -> None:
+            raise RuntimeError
+
+        with monkeypatch.context() as patched:
+            patched.setattr(service, "_solve", broken)
+            with pytest.raises(RuntimeError):
+                replan_due(service, NOW)
+        assert len(replan_due(service, NOW)) == 1
+
+    def test_a_week_that_is_over_is_left_alone(self, app: WusheApplication,
+                                               service: StaffingService) -> None:
+        community = Community(app)
+        community.project(shift())
+        declined = next(iter(community.offers(service.run(community.id, WEEK).run_id).values()))
+        app.update(Assignment, declined.id, lambda a: a.decline("出差", now()))
+        assert replan_due(service, WEEK.end + timedelta(hours=1)) == []

@@ -15,11 +15,13 @@ from wushe.matching.staffing import Params
 from wushe.platform.domain.calendar import CHINA_TIME
 from wushe.platform.domain.policy import Policy
 from wushe.platform.staffing.horizon import Week
+from wushe.platform.staffing.replanner import run_replanner
 from wushe.platform.staffing.service import StaffingService
 from wushe.projections.reader import ViewReader
 from wushe.projections.service import Projections
 from wushe.projections.store import ViewStore
 from wushe.projections.views.compliance import COMMUNITIES, ComplianceIndicators
+from wushe.projections.worker import stop_on_signals
 
 if TYPE_CHECKING:
     from wushe.platform.application import WusheApplication
@@ -37,8 +39,11 @@ __all__ = ["match"]
               help="Seconds the solver may take per community.")
 @click.option("--gap", type=click.FloatRange(0, 1), default=0.01, show_default=True,
               help="Stop at this proven relative gap.")
+@click.option("--follow", is_flag=True,
+              help="Keep running: re-plan a week whenever a volunteer declines or does not "
+                   "show up (Ctrl-C or SIGTERM stops).")
 def match(communities: tuple[str, ...], week_of: datetime | None, time_limit: float,
-          gap: float) -> None:
+          gap: float, follow: bool) -> None:
     """Staff a week's shifts with volunteers and teams; print each plan and its gap.
 
     A run on a week that already has offers is a re-plan: accepted assignments stay,
@@ -52,6 +57,10 @@ def match(communities: tuple[str, ...], week_of: datetime | None, time_limit: fl
     service = StaffingService(application, store, Policy(),
                               Params(time_limit_s=time_limit, relative_gap=gap, workers=2))
     try:
+        if follow:
+            click.echo("re-planner running; Ctrl-C to stop")
+            run_replanner(service, stop_on_signals())
+            return
         console = Console()
         for community in _communities(application, store, communities):
             outcome = service.run(community[0], week)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from wushe.projections.service import Projections
 
-__all__ = ["POLL_SECONDS", "SQLITE_POLL_SECONDS", "WorkerOptions", "run_worker"]
+__all__ = ["POLL_SECONDS", "SQLITE_POLL_SECONDS", "WorkerOptions", "run_worker", "stop_on_signals"]
 
 POLL_SECONDS = 1.0
 SQLITE_POLL_SECONDS = 0.05
@@ -68,7 +68,7 @@ def run_worker(projections: Projections, *, stop: threading.Event | None = None,
                on_batch: Callable[[int], None] | None = None,
                options: WorkerOptions | None = None) -> None:
     """Keep every view up to date until ``stop`` is set (or SIGTERM/SIGINT arrives)."""
-    stop = stop or _stop_on_signals()
+    stop = stop or stop_on_signals()
     options = options or WorkerOptions()
     if options.event_delay > 0:
         _slow_down(projections, options.event_delay)
@@ -94,7 +94,8 @@ def _slow_down(projections: Projections, delay: float) -> None:
     catalog.advance = slow_advance
 
 
-def _stop_on_signals() -> threading.Event:
+def stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM or SIGINT (main thread only)."""
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

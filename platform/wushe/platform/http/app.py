@@ -28,7 +28,7 @@ from wushe.platform.domain.errors import (
     StaleVersionError,
     WusheError,
 )
-from wushe.platform.http.live_views import live_views
+from wushe.platform.http.live_views import live_views, replanning
 from wushe.projections.read import open_read_model
 
 if TYPE_CHECKING:
@@ -103,8 +103,9 @@ def problem_response(
 def create_app(settings: Settings, *, live: bool | None = None) -> Litestar:
     """The Litestar app over one :class:`WusheApplication` opened for its lifetime.
 
-    ``live``: keep the views up to date in a background thread of this process
-    (default: on SQLite only; on PostgreSQL ``wushe projections run`` does it).
+    ``live``: keep the views up to date and re-plan after declines in background
+    threads of this process (default: on SQLite only; on PostgreSQL ``wushe
+    projections run`` and ``wushe match --follow`` do it).
     """
     follow = settings.postgres is None if live is None else live
 
@@ -115,6 +116,7 @@ def create_app(settings: Settings, *, live: bool | None = None) -> Litestar:
             stack.callback(app.state.wushe.close)
             if follow:
                 stack.enter_context(live_views(settings))
+                stack.enter_context(replanning(settings))
             app.state.reads = open_read_model(settings)
             try:
                 yield

@@ -33,6 +33,8 @@ from wushe.projections.views.projects import ProjectList
 from wushe.projections.views.roster import Roster
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from wushe.matching.staffing import Problem
     from wushe.platform.application import WusheApplication
     from wushe.platform.domain.policy import Policy
@@ -56,9 +58,11 @@ class StaffingService:
     """Runs the optimiser for a community's week and records the result."""
 
     def __init__(self, app: WusheApplication, store: ViewStore, policy: Policy,
-                 params: Params | None = None) -> None:
+                 params: Params | None = None, clock: Callable[[], datetime] | None = None,
+                 ) -> None:
         self.app, self.store, self.policy = app, store, policy
         self.params = params or Params()
+        self.now = clock or _now
         self.views = Projections(app, store, views=INPUT_VIEWS)
         self._executor: ProcessPoolExecutor | None = None
 
@@ -72,18 +76,19 @@ class StaffingService:
         run_id = uuid4()
         self.app.create(StaffingRun.request(id=run_id, community_id=community_id,
                                             week_of=week.monday, reason=reason,
-                                            trigger_id=trigger_id, at=_now()))
+                                            trigger_id=trigger_id, at=self.now()))
         try:
             self.views.catch_up()  # read-your-writes: the views include the request
             given = read_input(self._readers(), community_id, week, self.params)
             plan = self._solve(given.problem)
-            changes = apply_plan(self.app, self.policy, plan, given, run_id=run_id, at=_now())
+            changes = apply_plan(self.app, self.policy, plan, given, run_id=run_id,
+                                 at=self.now())
         except BaseException as error:
             failure = f"{type(error).__name__}: {error}"[:2000]
-            self.app.update(StaffingRun, run_id, lambda r: r.fail(failure, _now()))
+            self.app.update(StaffingRun, run_id, lambda r: r.fail(failure, self.now()))
             raise
         self.app.update(StaffingRun, run_id,
-                        lambda r: r.complete(_result(plan, given, changes), _now()))
+                        lambda r: r.complete(_result(plan, given, changes), self.now()))
         return RunOutcome(run_id, given, plan, changes)
 
     def close(self) -> None:

@@ -5,10 +5,11 @@ from wushe.projections.views.hours import HoursLedger
 from wushe.projections.views.needs import NeedsList
 from wushe.projections.views.participation import OrganisationParticipation
 from wushe.projections.views.projects import ProjectList
+from wushe.projections.views.replans import Replans
 from wushe.projections.views.resources import ResourceList
 from wushe.projections.views.roster import Roster
 
 __all__ = ["VIEWS"]
 
 VIEWS = (NeedsList, ResourceList, ProjectList, Roster, HoursLedger, OrganisationParticipation,
-         ComplianceIndicators)
+         ComplianceIndicators, Replans)

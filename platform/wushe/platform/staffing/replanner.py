@@ -1,0 +1,65 @@
+"""The re-planner: re-plan a community's week after a decline or a no-show.
+
+It follows the ``replans`` view (:mod:`wushe.projections.views.replans`): every
+pending trigger of a week that has not ended yet gets one staffing run for its
+community and week, whose completion takes the week's triggers off the list. Weeks that are
+over are left alone (nothing can be staffed in the past). A failed run is logged
+and retried on the next pass; the run itself records ``failed`` with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from wushe.platform.domain.staffing_run import RunReason
+from wushe.platform.staffing.horizon import Week
+from wushe.projections.reader import ViewReader
+from wushe.projections.service import Projections
+from wushe.projections.views.replans import PENDING, Replans, monday_of
+
+if TYPE_CHECKING:
+    import threading
+
+    from wushe.platform.staffing.service import StaffingService
+
+__all__ = ["POLL_SECONDS", "replan_due", "run_replanner"]
+
+POLL_SECONDS = 1.0
+RETRY_SECONDS = 30.0
+_log = logging.getLogger("wushe.replanner")
+
+
+def replan_due(service: StaffingService, now: datetime | None = None) -> list[UUID]:
+    """Run every re-plan that is due now; return the runs' ids."""
+    now = now or service.now()
+    views = Projections(service.app, service.store, views=(Replans,))
+    views.catch_up()
+    generation = views.catalog.active_generation(Replans.name) or 0
+    pending = ViewReader(service.store, Replans.name, generation).rows(
+        PENDING, "week_of >= ?", monday_of(now))
+    done: list[UUID] = []
+    for community, week in dict.fromkeys((r["community_id"], r["week_of"]) for r in pending):
+        first = next(r for r in pending if (r["community_id"], r["week_of"]) == (community, week))
+        outcome = service.run(UUID(community), Week(date.fromisoformat(week)),
+                              reason=RunReason(first["reason"]),
+                              trigger_id=UUID(first["trigger_id"]))
+        done.append(outcome.run_id)
+    return done
+
+
+def run_replanner(service: StaffingService, stop: threading.Event,
+                  poll_seconds: float = POLL_SECONDS) -> None:
+    """Re-plan what is due, every ``poll_seconds``, until ``stop`` is set."""
+    while not stop.is_set():
+        try:
+            replan_due(service)
+        # Logged with its traceback; the next pass retries (a run records its failure).
+        except Exception:  # noqa: BLE001
+            _log.exception("re-planning failed; retrying in %.0f s", RETRY_SECONDS)
+            stop.wait(RETRY_SECONDS)
+        stop.wait(poll_seconds)
+
+
