@@ -8,14 +8,22 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from tests.integration.test_commands import POLICY, SHIFT, found, plan_and_publish, volunteer
+from tests.integration.test_commands import (
+    POLICY,
+    SHIFT,
+    found,
+    plan_and_publish,
+    staff_member,
+    volunteer,
+)
 from wushe.matching.staffing import Params
 from wushe.platform import commands as cmd
 from wushe.platform.domain.assignment import Assignment, AssignmentStatus
 from wushe.platform.domain.calendar import CHINA_TIME
+from wushe.platform.domain.need import NeedSource
 from wushe.platform.domain.project import ServiceProject, Shift
 from wushe.platform.domain.staffing_run import RunReason, RunStatus, StaffingRun
-from wushe.platform.domain.values import WeeklyWindow
+from wushe.platform.domain.values import Urgency, WeeklyWindow
 from wushe.platform.domain.volunteer import Volunteer
 from wushe.platform.staffing.horizon import Week
 from wushe.platform.staffing.replanner import replan_due
@@ -201,3 +209,29 @@ class TestReplanner:
         declined = next(iter(community.offers(service.run(community.id, WEEK).run_id).values()))
         app.update(Assignment, declined.id, lambda a: a.decline("出差", now()))
         assert replan_due(service, WEEK.end + timedelta(hours=1)) == []
+
+    def test_a_project_for_an_urgent_need_is_staffed_at_once(self, app: WusheApplication,
+                                                              service: StaffingService) -> None:
+        community = Community(app)
+        urgent = cmd.receive_need(
+            app, policy=POLICY, community_id=community.id, grid="G01",
+            source=NeedSource.PHONE, category="ELDER", title="独居老人摔倒后需陪护",
+            details="需要两人上门", urgency=Urgency.URGENT, resident_name="王秀英",
+            received_by=staff_member(app, community.id), at=NOW).id
+        routine = community.project(shift())
+        assert replan_due(service, NOW) == []  # a routine project waits for the weekly run
+
+        project_id = cmd.draft_project(
+            app, policy=POLICY, community_id=community.id, category="ELDER", title="紧急陪护",
+            description="陪护", government_purchased=False, requires_team=False, at=NOW).id
+        cmd.add_shift(app, project_id=project_id, shift=shift())
+        cmd.serve_need(app, project_id=project_id, need_id=urgent)
+        app.update(ServiceProject, project_id, plan_and_publish)
+
+        runs = replan_due(service, NOW)
+        assert len(runs) == 1
+        run = app.load(StaffingRun, runs[0])
+        assert (run.reason, run.trigger_id) == (RunReason.URGENT_NEED, project_id)
+        assert {o.project_id for o in community.offers(runs[0]).values()} == {
+            project_id, routine}  # the whole week is planned, urgent places first
+        assert replan_due(service, NOW) == []

@@ -98,7 +98,7 @@ def _project_urgency(views: ViewSet, community: str) -> dict[str, tuple[bool, bo
         if need is None:
             continue
         urgent, vulnerable = found.get(link["project_id"], (False, False))
-        found[link["project_id"]] = (urgent or need["urgency"] == "urgent",
+        found[link["project_id"]] = (urgent or need["urgency"] != "routine",
                                      vulnerable or need["vulnerable_groups"] not in (None, "[]"))
     return found
 

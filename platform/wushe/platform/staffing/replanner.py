@@ -39,7 +39,7 @@ def replan_due(service: StaffingService, now: datetime | None = None) -> list[UU
     views.catch_up()
     generation = views.catalog.active_generation(Replans.name) or 0
     pending = ViewReader(service.store, Replans.name, generation).rows(
-        PENDING, "week_of >= ?", monday_of(now))
+        PENDING, "week_of >= ? AND run_id IS NULL", monday_of(now))
     done: list[UUID] = []
     for community, week in dict.fromkeys((r["community_id"], r["week_of"]) for r in pending):
         first = next(r for r in pending if (r["community_id"], r["week_of"]) == (community, week))
