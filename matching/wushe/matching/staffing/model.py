@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from wushe.matching.staffing.intervals import maximal_cliques
 
 if TYPE_CHECKING:
-    from wushe.matching.staffing.capacity import Capacity
+    from wushe.matching.staffing.capacity import Capacities
     from wushe.matching.staffing.eligibility import Pairs
     from wushe.matching.staffing.evaluate import Selection
     from wushe.matching.staffing.instance import Instance
@@ -32,7 +32,7 @@ Derived = tuple[Var, Callable[["Selection"], int]]  # auxiliary variable and its
 class StaffingModel:
     instance: Instance
     pairs: Pairs
-    capacity: list[Capacity]
+    capacity: Capacities
     strict: bool  # fixed pairs short of a staffed minimum must be topped up
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     x: dict[int, Var] = field(default_factory=dict)  # non-fixed pair → Bool
@@ -57,7 +57,7 @@ class StaffingModel:
             model.add_hint(var, value(selection))
 
 
-def build_model(instance: Instance, pairs: Pairs, capacity: list[Capacity],
+def build_model(instance: Instance, pairs: Pairs, capacity: Capacities,
                 scope: list[int], *, strict: bool) -> StaffingModel:
     """Variables for the non-fixed pairs in ``scope`` and every hard constraint."""
     built = StaffingModel(instance, pairs, capacity, strict)

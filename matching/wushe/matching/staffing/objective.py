@@ -134,7 +134,7 @@ def _loads(built: StaffingModel, term: Term) -> None:
         fixed, steps = built.fixed_count(own), instance.year_steps(volunteer)
         term.constant += instance.load_cost(volunteer, fixed)
         free = built.free_pairs(own)
-        most = min(len(free), built.capacity[v].most)
+        most = min(len(free), built.capacity.most[v])
         if len(free) == 1:
             term.add(built.x[free[0]], fixed + 1 + steps)
         elif most > 0:

@@ -102,6 +102,9 @@ class Params(msgspec.Struct, frozen=True, kw_only=True):
     # The bound still comes from the flow over all pairs, so the gap stays proven.
     full_model_pairs: int = 60_000
     neighbourhood: int = 30
+    # ... unless the pairs the flow's reduced costs cannot rule out (plus the plans') are at
+    # most this many: then CP-SAT sees those, and its bound holds for the whole problem.
+    proven_scope_pairs: int = 60_000
     unknown_distance: int = 3
     max_distance: int = 10
     new_face_cost: int = 2

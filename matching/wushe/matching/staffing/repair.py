@@ -6,7 +6,10 @@ Used as the CP-SAT hint and as the fallback plan when CP-SAT finds none in time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from wushe.matching.staffing.evaluate import Selection
 from wushe.matching.staffing.instance import conflict
@@ -79,8 +82,9 @@ def repair(instance: Instance, pairs: Pairs, candidate: Selection) -> Selection:
     for p in sorted(candidate.pairs - set(board.selection().pairs), key=_value(instance, pairs)):
         if board.fits(p):
             board.add(p)
+    cheapest = _cheapest_first(pairs)
     for s in _fill_order(instance):
-        _top_up(board, s)
+        _top_up(board, s, cheapest[s])
     _drop_idle_teams(board)
     return board.selection()
 
@@ -135,7 +139,15 @@ def _fill_order(instance: Instance) -> list[int]:
     return sorted(range(len(shifts)), key=lambda s: (not shifts[s].priority, shifts[s].start, s))
 
 
-def _top_up(board: _Board, s: int) -> None:
+def _cheapest_first(pairs: Pairs) -> list[list[int]]:
+    """Each shift's pairs by cost, then position."""
+    columns = pairs.array
+    order = np.lexsort((np.arange(len(pairs)), columns.cost, columns.shift))
+    bounds = np.searchsorted(columns.shift[order], np.arange(len(pairs.by_shift) + 1)).tolist()
+    return [order[a:b].tolist() for a, b in pairwise(bounds)]
+
+
+def _top_up(board: _Board, s: int, cheapest: list[int]) -> None:
     """Add the cheapest fitting people up to the required headcount, or empty a shift
     that cannot reach its staffed minimum (pair rule, team slot)."""
     instance, pairs = board.instance, board.pairs
@@ -143,7 +155,7 @@ def _top_up(board: _Board, s: int) -> None:
     target = max(shift.min_headcount, instance.minimum(shift) if board.people(s) else 0)
     if shift.team_only and shift.project_id not in board.teams:
         _adopt_for(board, s)
-    for p in sorted(pairs.by_shift[s], key=lambda q: (pairs.cost[q], q)):
+    for p in cheapest:
         if board.people(s) >= target:
             break
         if p not in board.by_shift.get(s, ()) and board.fits(p):

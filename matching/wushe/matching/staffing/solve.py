@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from wushe.matching.staffing.capacity import Capacity, capacities
+from wushe.matching.staffing.capacity import Capacities, capacities
 from wushe.matching.staffing.check import violations
 from wushe.matching.staffing.eligibility import Pairs, eligible_pairs
 from wushe.matching.staffing.evaluate import (
@@ -19,13 +19,13 @@ from wushe.matching.staffing.evaluate import (
     tiers_of,
 )
 from wushe.matching.staffing.explain import explain
-from wushe.matching.staffing.flow import relax
+from wushe.matching.staffing.flow import FlowResult, relax
 from wushe.matching.staffing.instance import Instance
 from wushe.matching.staffing.model import build_model
 from wushe.matching.staffing.objective import tier_terms
 from wushe.matching.staffing.plan import Plan, SolveStatus, Tiers
 from wushe.matching.staffing.repair import repair
-from wushe.matching.staffing.scope import neighbourhood
+from wushe.matching.staffing.scope import neighbourhood, proven_scope
 from wushe.matching.staffing.search import Progress, run
 from wushe.matching.staffing.weights import Weights, stage_weights, weights_for
 
@@ -42,7 +42,7 @@ class _Solve:
 
     instance: Instance
     pairs: Pairs
-    capacity: list[Capacity]
+    capacity: Capacities
     organisations: list[Organisation]
     weights: Weights
     progress: Progress
@@ -50,6 +50,7 @@ class _Solve:
     value: tuple[int, ...]  # stage values of the best plan, highest stage first
     bound: int = 0  # proven bound of the last stage's objective
     flow_plans: list[Selection] = field(default_factory=list)
+    flow: FlowResult | None = None
     cp_found: bool = False
     full: tuple[int, int] | None = None  # weighted objective and bound, when settled by the flow
     cp_ran: bool = False
@@ -129,6 +130,7 @@ def _relaxation(state: _Solve) -> None:
         return
     repaired = repair(state.instance, state.pairs, flow.selection)
     state.flow_plans = [flow.selection, repaired]
+    state.flow = flow
     state.offer(repaired)
     state.progress.plan_found()
     if not state.weights.lexicographic:
@@ -148,9 +150,14 @@ def _constraint_search(state: _Solve) -> None:
     """Pipeline step 3: CP-SAT, stage by stage when the weights would overflow."""
     params = state.instance.params
     full = not state.flow_plans or len(state.pairs) <= params.full_model_pairs
-    scope = list(range(len(state.pairs))) if full else \
-        neighbourhood(state.pairs, state.flow_plans, params.neighbourhood)
-    if not full:
+    scope = list(range(len(state.pairs))) if full else _proven(state)
+    if scope is not None and not full:
+        full = True
+        state.warnings.append(
+            f"CP-SAT saw {len(scope)} of {len(state.pairs)} pairs: the others' reduced costs"
+            " in the flow prove them out of any better plan")
+    if scope is None:
+        scope = neighbourhood(state.pairs, state.flow_plans, params.neighbourhood)
         state.warnings.append(
             f"CP-SAT saw {len(scope)} of {len(state.pairs)} pairs (the flow's neighbourhood);"
             " the bound is the flow's, over all pairs")
@@ -159,6 +166,16 @@ def _constraint_search(state: _Solve) -> None:
             return
         state.warnings.append("fixed pairs leave a home visit or team slot short of its "
                               "minimum and nobody can join them: the rule is waived there")
+
+
+def _proven(state: _Solve) -> list[int] | None:
+    """The proven scope, when one weighted stage is solved and it is small enough."""
+    if state.flow is None or state.weights.lexicographic:
+        return None
+    scope = proven_scope(state.pairs, state.flow, state.value[-1], state.flow_plans)
+    if scope is None or len(scope) > state.instance.params.proven_scope_pairs:
+        return None
+    return scope
 
 
 def _stages(state: _Solve, scope: list[int], *, strict: bool, full: bool) -> bool:

@@ -7,12 +7,14 @@ tight but safe upper bounds of each tier over all valid plans.
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
-    from wushe.matching.staffing.capacity import Capacity
+    from wushe.matching.staffing.candidates import Ints
+    from wushe.matching.staffing.capacity import Capacities
     from wushe.matching.staffing.eligibility import Pairs
     from wushe.matching.staffing.evaluate import Organisation
     from wushe.matching.staffing.instance import Instance
@@ -67,7 +69,7 @@ def _stages(bounds: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
     return tuple(stages)
 
 
-def weights_for(instance: Instance, pairs: Pairs, capacity: list[Capacity],
+def weights_for(instance: Instance, pairs: Pairs, capacity: Capacities,
                 organisations: list[Organisation]) -> Weights:
     bounds = (
         sum(s.min_headcount for s in instance.shifts if s.priority),
@@ -84,27 +86,33 @@ def weights_for(instance: Instance, pairs: Pairs, capacity: list[Capacity],
     return Weights(bounds, tuple(weights), stages)
 
 
-def _room(headcount: int, pairs: Pairs, shift: int) -> int:
-    """Most people a shift can hold (fixed ones may exceed the headcount)."""
-    return max(headcount, sum(pairs.fixed[p] for p in pairs.by_shift[shift]))
+def _top_sum(group: Ints, value: Ints, keep: Ints) -> int:
+    """Σ over groups of the ``keep[group]`` largest values of the group."""
+    if not len(group):
+        return 0
+    order = np.lexsort((-value, group))
+    group, value = group[order], value[order]
+    counts = np.bincount(group, minlength=len(keep))
+    rank = np.arange(len(group)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return int(value[rank < keep[group]].sum())
 
 
-def _places(instance: Instance, pairs: Pairs) -> int:
-    """Most assignments any plan can hold."""
-    return sum(_room(s.max_headcount, pairs, i) for i, s in enumerate(instance.shifts))
+def _rooms(instance: Instance, pairs: Pairs) -> Ints:
+    """Most people each shift can hold (fixed ones may exceed the headcount)."""
+    fixed = np.bincount(pairs.array.shift[pairs.array.fixed], minlength=len(instance.shifts))
+    heads = np.array([s.max_headcount for s in instance.shifts], dtype=np.int64)
+    return np.maximum(heads, fixed.astype(np.int64))
 
 
-def _quality_bound(instance: Instance, pairs: Pairs, capacity: list[Capacity]) -> int:
-    by_shift = sum(
-        sum(heapq.nlargest(_room(s.max_headcount, pairs, i), (pairs.cost[p] for p in own)))
-        for i, (s, own) in enumerate(zip(instance.shifts, pairs.by_shift, strict=True))
-    )
-    by_volunteer = sum(
-        sum(heapq.nlargest(cap.fixed + cap.most, (pairs.cost[p] for p in own)))
-        for cap, own in zip(capacity, pairs.by_volunteer, strict=True)
-    )
-    faces = len({(v, r) for v, r in zip(pairs.volunteer, pairs.resident, strict=True) if r >= 0})
-    faces = min(faces, _places(instance, pairs))
+def _quality_bound(instance: Instance, pairs: Pairs, capacity: Capacities) -> int:
+    columns = pairs.array
+    by_shift = _top_sum(columns.shift, columns.cost, _rooms(instance, pairs))
+    most = np.array(capacity.fixed, dtype=np.int64) + np.array(capacity.most, dtype=np.int64)
+    by_volunteer = _top_sum(columns.volunteer, columns.cost, most)
+    seen = columns.resident >= 0
+    faces = len(np.unique(columns.volunteer[seen] * max(1, len(pairs.residents))
+                          + columns.resident[seen]))
+    faces = min(faces, int(_rooms(instance, pairs).sum()))
     adoption = sum(
         max((instance.adoption_distance(project, t) for t in teams), default=0)
         for project, teams in instance.candidate_teams.items()
@@ -112,14 +120,14 @@ def _quality_bound(instance: Instance, pairs: Pairs, capacity: list[Capacity]) -
     return min(by_shift, by_volunteer) + instance.params.new_face_cost * faces + adoption
 
 
-def _fairness_bound(instance: Instance, pairs: Pairs, capacity: list[Capacity],
+def _fairness_bound(instance: Instance, pairs: Pairs, capacity: Capacities,
                     organisations: list[Organisation]) -> int:
-    marginals: list[int] = []
-    for cap, own in zip(capacity, pairs.by_volunteer, strict=True):
-        if own:
-            steps = instance.year_steps(instance.volunteers[pairs.volunteer[own[0]]])
-            marginals.extend(k + steps for k in range(1, cap.fixed + cap.most + 1))
-    load = sum(heapq.nlargest(_places(instance, pairs), marginals))
+    most = np.array(capacity.fixed, dtype=np.int64) + np.array(capacity.most, dtype=np.int64)
+    most[np.bincount(pairs.array.volunteer, minlength=len(most)) == 0] = 0
+    steps = np.array([instance.year_steps(v) for v in instance.volunteers], dtype=np.int64)
+    k = np.arange(int(most.sum())) - np.repeat(np.cumsum(most) - most, most) + 1
+    marginals = np.sort(k + np.repeat(steps, most))[::-1]
+    load = int(marginals[:int(_rooms(instance, pairs).sum())].sum())
     adoptable: dict[int, int] = {}
     for candidates in instance.candidate_teams.values():
         for t in candidates:
