@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from typing import TYPE_CHECKING
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,8 +16,42 @@ from wushe.matching.staffing.eligibility import eligible_pairs
 from wushe.matching.staffing.evaluate import counted_organisations
 from wushe.matching.staffing.flow import relax
 from wushe.matching.staffing.instance import Instance
-from wushe.matching.staffing.intervals import count_cap, stabbing_blocks
 from wushe.matching.staffing.weights import stage_weights, weights_for
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+# -- reference versions (plain Python) the bulk ones are checked against -------------
+
+
+def stabbing_blocks(spans: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """Partition span positions into blocks whose spans share a point (greedy stabbing).
+
+    The greedy picks the fewest points, so this is a minimum clique cover: each
+    block can hold at most one shift of a volunteer.
+    """
+    order = sorted(range(len(spans)), key=lambda i: spans[i][1])
+    points: list[int] = []
+    for i in order:
+        start, end = spans[i]
+        if not points or start > points[-1]:
+            points.append(end - 1)
+    blocks: list[list[int]] = [[] for _ in points]
+    for i, (start, _) in enumerate(spans):
+        blocks[bisect_left(points, start)].append(i)
+    return blocks
+
+
+def count_cap(minutes: Sequence[int], room: int) -> int:
+    """The most shifts of these lengths that fit in ``room`` minutes."""
+    count = 0
+    for length in sorted(minutes):
+        if length > room:
+            break
+        room -= length
+        count += 1
+    return count
+
 
 spans = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 50), st.integers(1, 30)),
                  max_size=30)
