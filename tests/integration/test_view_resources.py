@@ -375,3 +375,84 @@ def test_the_demo_list_agrees_with_every_offer(app: WusheApplication, view: View
             (str(a.allocation_id), a.quantity, a.used, a.released) for a in offer_.allocations)
         booked += len(offer_.bookings())
     assert booked, "the demo should book a venue"
+
+
+# -- requests --------------------------------------------------------------------------------
+
+
+class TestRequests:
+    SPAN = TimeSpan(AT + 7 * DAY, AT + 7 * DAY + 3 * HOUR)
+
+    def request(self, scenario: Scenario, **overrides: Any) -> UUID:
+        fields: dict[str, Any] = {
+            "community_id": scenario.community, "project_id": scenario.project,
+            "resource_type": ResourceType.GOODS, "unit": "份", "quantity": 50,
+            "span": self.SPAN, "grid": "G01", "at": AT,
+        }
+        fields.update(overrides)
+        return cmd.request_resource(scenario.app, **fields).id
+
+    def row(self, scenario: Scenario, request_id: UUID, **changes: Any) -> dict[str, Any]:
+        """The row of a fresh 50-portion request of the project, with ``changes``."""
+        values: dict[str, Any] = {
+            "request_id": request_id, "community_id": scenario.community,
+            "owner_kind": "project", "owner_id": scenario.project, "resource_type": "goods",
+            "unit": "份", "span_start": self.SPAN.start, "span_end": self.SPAN.end,
+            "grid": "G01", "status": "open", "requested_at": AT, "withdrawn_at": None,
+            "quantity": 50, "allocated": 0, "urgent": False, "version": 1,
+        }
+        values.update(changes)
+        return db(**values)
+
+    def allocate(self, scenario: Scenario, request_id: UUID, offer_id: UUID,
+                 quantity: int) -> None:
+        cmd.allocate_for_request(scenario.app, request_id=request_id, offer_id=offer_id,
+                                 quantity=quantity, at=AT + HOUR)
+
+    def test_requested_partly_allocated_met(self, scenario: Scenario, view: View) -> None:
+        request_id = self.request(scenario, urgent=True)
+        assert view.rows("requests") == [self.row(scenario, request_id, urgent=True)]
+        first, second = scenario.offer(quantity=30), scenario.offer(quantity=100)
+        self.allocate(scenario, request_id, first, 30)
+        assert view.row("requests", request_id=request_id) == self.row(
+            scenario, request_id, urgent=True, allocated=30, status="partly_allocated",
+            version=2)
+        self.allocate(scenario, request_id, second, 20)
+        assert view.row("requests", request_id=request_id) == self.row(
+            scenario, request_id, urgent=True, allocated=50, status="met", version=3)
+        assert view.row("offers", offer_id=second)["remaining"] == 80
+        allocations = view.rows("allocations", "WHERE offer_id = ?", (str(second),))
+        assert [(r["to_project"], r["quantity"], r["span_start"]) for r in allocations] == [
+            (str(scenario.project), 20, to_db(self.SPAN.start))]
+
+    def test_a_need_request_withdrawn(self, scenario: Scenario, view: View) -> None:
+        request_id = self.request(scenario, project_id=None, need_id=scenario.need,
+                                  resource_type=ResourceType.VENUE, unit="间", quantity=1)
+        cmd.withdraw_request(scenario.app, request_id=request_id, reason="改在居民家中进行",
+                             at=AT + DAY)
+        assert view.rows("requests") == [self.row(
+            scenario, request_id, owner_kind="need", owner_id=scenario.need,
+            resource_type="venue", unit="间", quantity=1, status="withdrawn",
+            withdrawn_at=AT + DAY, version=2)]
+
+    def test_the_open_requests_of_a_week_are_an_index_scan(self) -> None:
+        requests = next(t for t in ResourceList.tables if t.name == "requests")
+        assert ("community_id", "status", "span_start") in requests.indexes
+
+    def test_live_and_rebuilt_rows_are_equal(self, scenario: Scenario, view: View) -> None:
+        goods, room = scenario.offer(), scenario.offer(
+            resource_type=ResourceType.VENUE, quantity=1, unit="间", title="社区活动室")
+        met = self.request(scenario, quantity=10)
+        view.rows("requests")  # built now, then kept up as the log grows
+        self.allocate(scenario, met, goods, 10)
+        booked = self.request(scenario, resource_type=ResourceType.VENUE, unit="间", quantity=1)
+        self.allocate(scenario, booked, room, 1)
+        partly = self.request(scenario, need_id=scenario.need, project_id=None)
+        self.allocate(scenario, partly, goods, 5)
+        cmd.withdraw_request(scenario.app, request_id=partly, reason="需求已由家属解决",
+                             at=AT + DAY)
+        live = {t: view.rows(t) for t in ("requests", "offers", "allocations")}
+        view.projections.rebuild(ResourceList.name)
+        assert {t: view.rows(t) for t in live} == live
+        assert {r["request_id"]: (r["status"], r["allocated"]) for r in live["requests"]} == {
+            str(met): ("met", 10), str(booked): ("met", 1), str(partly): ("withdrawn", 5)}

@@ -1,4 +1,5 @@
-"""``wushe match``: staff a week of service projects with the optimiser and record the plan."""
+"""``wushe match``: staff a week of service projects with the optimiser and record the plan,
+then match the week's resource requests to the resource list."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from wushe.matching.resources import ResourceParams
 from wushe.matching.staffing import Params
 from wushe.platform.domain.calendar import CHINA_TIME
 from wushe.platform.domain.policy import Policy
+from wushe.platform.resourcing.service import ResourcingService
 from wushe.platform.staffing.horizon import Week
 from wushe.platform.staffing.replanner import run_replanner
 from wushe.platform.staffing.service import StaffingService
@@ -25,6 +28,7 @@ from wushe.projections.worker import stop_on_signals
 
 if TYPE_CHECKING:
     from wushe.platform.application import WusheApplication
+    from wushe.platform.resourcing.service import ResourcingOutcome
     from wushe.platform.staffing.service import RunOutcome
 
 __all__ = ["match"]
@@ -42,12 +46,16 @@ __all__ = ["match"]
 @click.option("--follow", is_flag=True,
               help="Keep running: re-plan a week whenever a volunteer declines or does not "
                    "show up (Ctrl-C or SIGTERM stops).")
-def match(communities: tuple[str, ...], week_of: datetime | None, time_limit: float,
-          gap: float, follow: bool) -> None:
-    """Staff a week's shifts with volunteers and teams; print each plan and its gap.
+@click.option("--no-resources", is_flag=True,
+              help="Staff only: do not match the week's resource requests to the offers.")
+def match(*, communities: tuple[str, ...], week_of: datetime | None, time_limit: float,
+          gap: float, follow: bool, no_resources: bool) -> None:
+    """Staff a week's shifts with volunteers and teams, then allocate offers of the resource
+    list to the week's resource requests; print each plan and its gap.
 
     A run on a week that already has offers is a re-plan: accepted assignments stay,
-    pending offers are kept where the plan allows, and refusals are respected.
+    pending offers are kept where the plan allows, and refusals are respected. A second
+    resource run allocates only what is still short.
     """
     week = _week(week_of)
     from wushe.platform.cli import open_application  # noqa: PLC0415  (cli imports this module)
@@ -56,6 +64,9 @@ def match(communities: tuple[str, ...], week_of: datetime | None, time_limit: fl
     store = ViewStore.open(application.settings)
     service = StaffingService(application, store, Policy(),
                               Params(time_limit_s=time_limit, relative_gap=gap, workers=2))
+    resourcing = None if no_resources else ResourcingService(
+        application, store, Policy(),
+        ResourceParams(time_limit_s=time_limit, relative_gap=gap, workers=2))
     try:
         if follow:
             click.echo("re-planner running; Ctrl-C to stop")
@@ -65,7 +76,11 @@ def match(communities: tuple[str, ...], week_of: datetime | None, time_limit: fl
         for community in _communities(application, store, communities):
             outcome = service.run(community[0], week)
             console.print(_summary(community[1], week, outcome))
+            if resourcing is not None:
+                console.print(_resources(community[1], resourcing.run(community[0], week)))
     finally:
+        if resourcing is not None:
+            resourcing.close()
         service.close()
         store.close()
         application.close()
@@ -114,6 +129,22 @@ def _summary(name: str, week: Week, outcome: RunOutcome) -> Table:
         ("teams given projects", str(changes.teams_assigned)),
         ("unfilled places by reason", ", ".join(f"{r} {n}" for r, n in reasons.most_common())
          or "—"),
+        ("solver", f"{plan.status} · gap {plan.gap:.2%} · {plan.seconds:.2f} s"),
+    ):
+        table.add_row(label, value)
+    return table
+
+
+def _resources(name: str, outcome: ResourcingOutcome) -> Table:
+    plan, changes, given = outcome.plan, outcome.changes, outcome.input
+    met, partly, nothing = changes.standing(given)
+    reasons = Counter(str(u.reason) for u in plan.unmet)
+    table = Table("", "", title=f"{name} — resources", caption=f"resource run {outcome.run_id}")
+    for label, value in (
+        ("requests / offers", f"{len(given.problem.requirements)} / {len(given.problem.offers)}"),
+        ("met / partly met / unmet", f"{met} / {partly} / {nothing}"),
+        ("allocations made", str(changes.allocations)),
+        ("short by reason", ", ".join(f"{r} {n}" for r, n in reasons.most_common()) or "—"),
         ("solver", f"{plan.status} · gap {plan.gap:.2%} · {plan.seconds:.2f} s"),
     ):
         table.add_row(label, value)

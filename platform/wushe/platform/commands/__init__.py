@@ -33,6 +33,11 @@ from wushe.platform.commands.projects import (
     propose_assignment,
     serve_need,
 )
+from wushe.platform.commands.requests import (
+    allocate_for_request,
+    request_resource,
+    withdraw_request,
+)
 from wushe.platform.commands.resources import (
     allocate_to_need,
     allocate_to_project,
@@ -45,6 +50,7 @@ __all__ = [
     "add_grid",
     "add_shift",
     "add_team_member",
+    "allocate_for_request",
     "allocate_to_need",
     "allocate_to_project",
     "appoint_staff",
@@ -64,7 +70,9 @@ __all__ = [
     "register_volunteer",
     "release_allocation",
     "remove_grid",
+    "request_resource",
     "serve_need",
     "set_home_grid",
     "start_handling",
+    "withdraw_request",
 ]

@@ -11,6 +11,8 @@ from wushe.platform.domain.need import Need
 from wushe.platform.domain.organisation import Organisation
 from wushe.platform.domain.project import ServiceProject
 from wushe.platform.domain.resource import ResourceOffer
+from wushe.platform.domain.resource_request import ResourceRequest
+from wushe.platform.domain.resource_run import ResourceRun
 from wushe.platform.domain.staff import StaffMember
 from wushe.platform.domain.staffing_run import StaffingRun
 from wushe.platform.domain.team import VolunteerTeam
@@ -19,4 +21,4 @@ from wushe.platform.domain.volunteer import Volunteer
 __all__ = ["AGGREGATES"]
 
 AGGREGATES = (Community, StaffMember, Organisation, Volunteer, VolunteerTeam, Need,
-              ResourceOffer, ServiceProject, Assignment, StaffingRun)
+              ResourceOffer, ServiceProject, Assignment, StaffingRun, ResourceRequest, ResourceRun)

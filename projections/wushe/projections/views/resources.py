@@ -5,9 +5,11 @@ a counted resource's ``allocated`` is what live allocations hold plus what
 released ones used, ``remaining`` is ``quantity − allocated`` (0 once withdrawn),
 and the status follows; a venue is shared in time, so its bookings allocate
 nothing. ``allocations`` lists every allocation (a booking, for a venue) with its
-target project or need. ``organisations`` is the helper that gives each offer its
-party kind (one of the five societies); it holds the contact person only masked,
-and forgetting the contact blanks even that.
+target project or need. ``requests`` lists what projects and needs require of the
+list (ResourceRequest) with ``allocated`` kept as the request keeps it and the
+status (open, partly_allocated, met, withdrawn). ``organisations`` is the helper
+that gives each offer its party kind (one of the five societies); it holds the
+contact person only masked, and forgetting the contact blanks even that.
 
 The coordinator filters on community, party kind, resource type, status,
 availability window (overlapping a date range: ``window_start < range end`` and
@@ -25,7 +27,7 @@ from wushe.projections.schema import Table, count, integer_columns, text_columns
 if TYPE_CHECKING:
     from wushe.projections.writer import ViewWriter
 
-__all__ = ["ALLOCATIONS", "OFFERS", "ORGANISATIONS", "ResourceList"]
+__all__ = ["ALLOCATIONS", "OFFERS", "ORGANISATIONS", "REQUESTS", "ResourceList"]
 
 ORGANISATIONS = Table(
     name="organisations",
@@ -62,14 +64,25 @@ ALLOCATIONS = Table(
     key=("offer_id", "allocation_id"),
     indexes=(("to_project",), ("to_need",), ("community_id", "span_start")),
 )
+REQUESTS = Table(
+    name="requests",
+    columns=(
+        *text_columns("request_id", "community_id", "owner_kind", "owner_id", "resource_type",
+                      "unit", "span_start", "span_end", "grid", "status", "requested_at",
+                      "withdrawn_at"),
+        *integer_columns("quantity", "allocated", "urgent", "version"),
+    ),
+    key=("request_id",),
+    indexes=(("community_id", "status", "span_start"), ("owner_id",)),
+)
 _VENUE = "venue"
 
 
 class ResourceList(Projection):
-    """Maintains the ``organisations``, ``offers`` and ``allocations`` tables."""
+    """Maintains the ``organisations``, ``offers``, ``allocations`` and ``requests`` tables."""
 
     name: ClassVar[str] = "resources"
-    tables: ClassVar[tuple[Table, ...]] = (ORGANISATIONS, OFFERS, ALLOCATIONS)
+    tables: ClassVar[tuple[Table, ...]] = (ORGANISATIONS, OFFERS, ALLOCATIONS, REQUESTS)
 
     # -- organisations ------------------------------------------------------
 
@@ -163,6 +176,38 @@ class ResourceList(Projection):
     def withdrawn(self, event: Any, view: ViewWriter) -> None:
         offer = _offer(view, event)
         _settle(view, event, offer, status="withdrawn", withdrawn_at=event.at)
+
+    # -- requests -----------------------------------------------------------
+
+    @handles("wushe.resource_request.requested")
+    def requested(self, event: Any, view: ViewWriter) -> None:
+        project = event.project_id
+        view.put("requests", {
+            "request_id": event.originator_id, "community_id": event.community_id,
+            "owner_kind": "need" if project is None else "project",
+            "owner_id": event.need_id if project is None else project,
+            "resource_type": event.resource_type, "unit": event.unit,
+            "span_start": event.span.start, "span_end": event.span.end, "grid": event.grid,
+            "status": "open", "requested_at": event.requested_at, "withdrawn_at": None,
+            "quantity": event.quantity, "allocated": 0, "urgent": event.urgent,
+            "version": event.originator_version,
+        })
+
+    @handles("wushe.resource_request.allocation_recorded")
+    def allocation_recorded(self, event: Any, view: ViewWriter) -> None:
+        request = view.require("requests", event.originator_id)
+        allocated = count(request, "allocated") + event.allocation.quantity
+        met = allocated == count(request, "quantity")
+        request.update(allocated=allocated, status="met" if met else "partly_allocated",
+                       version=event.originator_version)
+        view.put("requests", request)
+
+    @handles("wushe.resource_request.withdrawn")
+    def request_withdrawn(self, event: Any, view: ViewWriter) -> None:
+        request = view.require("requests", event.originator_id)
+        request.update(status="withdrawn", withdrawn_at=event.at,
+                       version=event.originator_version)
+        view.put("requests", request)
 
 
 def _organisation(view: ViewWriter, event: Any, **changes: Any) -> None:
