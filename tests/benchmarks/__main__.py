@@ -6,9 +6,9 @@ import argparse
 import os
 import platform
 
-from tests.benchmarks import eventlog, projections
+from tests.benchmarks import eventlog, matching, projections
 
-SECTIONS = ("eventlog", "projections")
+SECTIONS = ("eventlog", "projections", "matching")
 
 
 def main() -> None:
@@ -31,6 +31,8 @@ def main() -> None:
     if "projections" in sections:
         _projections(args.postgres_url, quick=args.quick, events=args.events,
                      rounds=args.rounds)
+    if "matching" in sections:
+        _matching(quick=args.quick)
 
 
 def _eventlog(postgres_url: str, *, quick: bool) -> None:
@@ -55,6 +57,12 @@ def _projections(postgres_url: str, *, quick: bool, events: int | None,
         options.rounds = rounds
     print("\n## Projections (issue 3)\n")
     for line in projections.run(options):
+        print(line, flush=True)
+
+
+def _matching(*, quick: bool) -> None:
+    print("\n## Optimiser: staffing\n")
+    for line in matching.run(matching.Options.quick() if quick else matching.Options()):
         print(line, flush=True)
 
 
