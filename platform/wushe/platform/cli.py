@@ -13,6 +13,7 @@ from rich.progress import MofNCompleteColumn, Progress
 
 from wushe.infra.settings import Settings, SettingsError
 from wushe.platform.application import WusheApplication
+from wushe.platform.cli_accounts import accounts
 from wushe.platform.cli_match import match
 from wushe.platform.cli_projections import projections
 from wushe.platform.cli_report import report
@@ -85,6 +86,7 @@ def open_application() -> WusheApplication:
         raise click.ClickException(f"cannot open the event store: {error}") from None
 
 
+main.add_command(accounts)
 main.add_command(match)
 main.add_command(projections)
 main.add_command(report)

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from wushe.platform.domain.policy import Policy
     from wushe.platform.domain.values import Urgency, VulnerableGroup
 
-__all__ = ["active_staff", "extend", "object_to_reply", "receive_need", "start_handling"]
+__all__ = ["accept_need", "active_staff", "close_need", "extend", "object_to_reply", "receive_need",
+           "start_handling"]
 
 
 def active_staff(
@@ -64,6 +65,27 @@ def receive_need(
             resident_address=resident_address, received_by=received_by, at=at,
         )
     return create(app, Need, "need", request_key, build)
+
+
+def accept_need(
+    app: WusheApplication, *, need_id: UUID, by: UUID, at: datetime,
+    expected_version: int | None = None,
+) -> Recorded:
+    """Accept a received request on the spot; ``by`` is an active staff member of its community."""
+    def run(need: Need) -> None:
+        active_staff(app, by, need.community_id, "by")
+        need.accept(by, at)
+
+    return app.update(Need, need_id, run, expected_version=expected_version)
+
+
+def close_need(
+    app: WusheApplication, *, need_id: UUID, result: str, at: datetime,
+    expected_version: int | None = None,
+) -> Recorded:
+    """Close a request being handled (办结), noting whether its deadline was missed."""
+    return app.update(Need, need_id, lambda n: n.close(result, at),
+                      expected_version=expected_version)
 
 
 def start_handling(

@@ -5,6 +5,7 @@ resolves in any process that reads the log (not only those that happened to
 import the aggregate's module).
 """
 
+from wushe.platform.domain.account import Account
 from wushe.platform.domain.assignment import Assignment
 from wushe.platform.domain.community import Community
 from wushe.platform.domain.need import Need
@@ -21,4 +22,5 @@ from wushe.platform.domain.volunteer import Volunteer
 __all__ = ["AGGREGATES"]
 
 AGGREGATES = (Community, StaffMember, Organisation, Volunteer, VolunteerTeam, Need,
-              ResourceOffer, ServiceProject, Assignment, StaffingRun, ResourceRequest, ResourceRun)
+              ResourceOffer, ServiceProject, Assignment, StaffingRun, ResourceRequest, ResourceRun,
+              Account)

@@ -1,4 +1,4 @@
-"""The HTTP application (Litestar): health and the OpenAPI document for now.
+"""The HTTP application (Litestar): health, the ``/api/v1`` API and its OpenAPI document.
 
 On SQLite the server also keeps the views live (:mod:`wushe.platform.http.live_views`).
 """
@@ -10,25 +10,21 @@ from contextlib import ExitStack, asynccontextmanager
 from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
-from litestar import Litestar, Request, Response, get
+from litestar import Litestar, Request, Router, get
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
-from litestar.status_codes import (
-    HTTP_400_BAD_REQUEST,
-    HTTP_404_NOT_FOUND,
-    HTTP_409_CONFLICT,
-    HTTP_412_PRECONDITION_FAILED,
-    HTTP_422_UNPROCESSABLE_ENTITY,
-)
 
 from wushe.platform.application import WusheApplication
-from wushe.platform.domain.errors import (
-    ConflictError,
-    DomainRuleError,
-    NotFoundError,
-    StaleVersionError,
-    WusheError,
-)
+from wushe.platform.domain.errors import WusheError
+from wushe.platform.domain.policy import Policy
+from wushe.platform.http.api.communities import CommunitiesController
+from wushe.platform.http.api.needs import NeedsController
+from wushe.platform.http.api.problems import Problem, http_problem, problem_response
+from wushe.platform.http.auth.controller import AuthController
+from wushe.platform.http.auth.principal import provide_principal, require_principal
 from wushe.platform.http.live_views import live_views, replanning
+from wushe.platform.http.store import open_api_store
 from wushe.projections.read import open_read_model
 
 if TYPE_CHECKING:
@@ -37,7 +33,7 @@ if TYPE_CHECKING:
     from wushe.infra.settings import Settings
     from wushe.projections.read import ReadModel
 
-__all__ = ["Health", "Problem", "create_app"]
+__all__ = ["Health", "Problem", "create_app", "problem_response"]
 
 VERSION = "0.1.0"
 
@@ -49,16 +45,6 @@ class Health(msgspec.Struct, frozen=True):
     log_position: int
     views_position: int  # how far every view has applied the log (read-your-writes)
     version: str
-
-class Problem(msgspec.Struct, frozen=True, omit_defaults=True):
-    """An RFC 9457 problem detail."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    code: str
-    field: str | None = None
 
 @get("/health", operation_id="getHealth", tags=["service"])
 async def health(request: Request[Any, Any, Any]) -> Health:
@@ -72,33 +58,6 @@ async def health(request: Request[Any, Any, Any]) -> Health:
     views_position = min((await reads.positions()).values(), default=log_position)
     return Health(status="ok", store=store, log_position=log_position,
                   views_position=views_position, version=VERSION)
-
-def _status_of(error: WusheError) -> int:
-    if isinstance(error, StaleVersionError):
-        return HTTP_412_PRECONDITION_FAILED
-    if isinstance(error, ConflictError):
-        return HTTP_409_CONFLICT
-    if isinstance(error, NotFoundError):
-        return HTTP_404_NOT_FOUND
-    if isinstance(error, DomainRuleError):
-        return HTTP_409_CONFLICT
-    if isinstance(error, WusheError) and error.field is not None:
-        return HTTP_422_UNPROCESSABLE_ENTITY
-    return HTTP_400_BAD_REQUEST
-
-def problem_response(
-    request: Request[Any, Any, Any], error: WusheError
-) -> Response[Problem]:
-    """Translate any wushe error into problem details, in the caller's language."""
-    language = request.headers.get("accept-language", "zh")
-    status = _status_of(error)
-    return Response(
-        Problem(type=f"https://wushe.dev/problems/{error.code}", title=error.code,
-                status=status, detail=error.message(language), code=error.code,
-                field=error.field),
-        status_code=status,
-        media_type="application/problem+json",
-    )
 
 def create_app(settings: Settings, *, live: bool | None = None) -> Litestar:
     """The Litestar app over one :class:`WusheApplication` opened for its lifetime.
@@ -118,15 +77,21 @@ def create_app(settings: Settings, *, live: bool | None = None) -> Litestar:
                 stack.enter_context(live_views(settings))
                 stack.enter_context(replanning(settings))
             app.state.reads = open_read_model(settings)
+            app.state.api_store = open_api_store(settings)
+            stack.callback(app.state.api_store.close)
+            app.state.policy = Policy()
             try:
                 yield
             finally:
                 await app.state.reads.close()
 
+    api = Router(path="/", route_handlers=[AuthController, CommunitiesController, NeedsController],
+                 guards=[require_principal],
+                 dependencies={"principal": Provide(provide_principal)})
     return Litestar(
-        route_handlers=[health],
+        route_handlers=[health, api],
         lifespan=[lifespan],
-        exception_handlers={WusheError: problem_response},
+        exception_handlers={WusheError: problem_response, HTTPException: http_problem},
         openapi_config=OpenAPIConfig(title="wushe 五社联动 API", version=VERSION, path="/schema"),
         debug=False,
     )

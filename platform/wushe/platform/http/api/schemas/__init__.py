@@ -1,0 +1,1 @@
+"""Wire formats of the API: msgspec Structs, never domain objects."""

@@ -1,0 +1,52 @@
+"""Sign-in, the principal and bearer tokens on the wire."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+
+__all__ = ["LoginIn", "PrincipalOut", "RolesOut", "TokenIn", "TokenOut"]
+
+
+class LoginIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A login name and password."""
+
+    login: str
+    password: str
+
+
+class RolesOut(msgspec.Struct, frozen=True):
+    """The roles of an account and their scopes."""
+
+    administrator: bool
+    coordinator_of: tuple[UUID, ...]
+    organisation_id: UUID | None
+    volunteer_id: UUID | None
+
+
+class PrincipalOut(msgspec.Struct, frozen=True):
+    """Who is signed in, and how."""
+
+    account_id: UUID
+    login: str
+    roles: RolesOut
+    via: str
+
+
+class TokenIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A new bearer token: a name to recognise it by, and an optional expiry."""
+
+    name: str
+    expires_at: datetime | None = None
+
+
+class TokenOut(msgspec.Struct, frozen=True):
+    """A new bearer token; ``token`` is shown this once and never again."""
+
+    token_id: UUID
+    name: str
+    token: str
+    created_at: datetime
+    expires_at: datetime | None

@@ -1,0 +1,1 @@
+"""Sign-in: sessions, bearer tokens, the principal of a request, and login rate limits."""
