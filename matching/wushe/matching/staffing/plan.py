@@ -83,11 +83,18 @@ class Plan(msgspec.Struct, frozen=True, kw_only=True):
     teams: tuple[TeamAdoption, ...]
     unfilled: tuple[Unfilled, ...]
     tiers: Tiers
-    objective: int  # the weighted objective (or, when solved lexicographically, see docs)
+    objective: int  # the weighted objective (exact; beyond 2**53 when solved lexicographically)
     bound: int  # a proven lower bound of the objective
-    gap: float  # (objective − bound) / max(1, objective)
+    gap: float  # (objective − bound) / max(1, objective): see proven_tiers and lower_gap
     seconds: float
     first_plan_seconds: float
     target_gap_seconds: float | None  # when the gap first reached Params.relative_gap
     eligible_pairs: int
     warnings: tuple[str, ...] = ()
+    # What the bound proves, tier by tier (docs/matching.md, "What the gap says"):
+    tier_bounds: Tiers | None = None  # lexicographic lower bound of the best plan's tiers
+    proven_tiers: int = 0  # leading tiers of this plan proven optimal (0–5)
+    coverage_proven: bool = False  # both shortfall tiers proven optimal
+    coverage_gap_places: int | None = None  # places this plan may be short of the best
+    lower_gap: float | None = None  # relative gap of changes, quality, fairness once
+    # coverage is proven: the stopping rule's figure (None while coverage is not proven)

@@ -5,88 +5,61 @@ Used as the CP-SAT hint and as the fallback plan when CP-SAT finds none in time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wushe.matching.staffing.evaluate import Selection
-from wushe.matching.staffing.instance import conflict
+from wushe.matching.staffing.adoption import staff_team_projects
+from wushe.matching.staffing.augment import augment
+from wushe.matching.staffing.board import Board
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from wushe.matching.staffing.eligibility import Pairs
+    from wushe.matching.staffing.evaluate import Selection
     from wushe.matching.staffing.instance import Instance
 
 __all__ = ["repair"]
 
 
-@dataclass(slots=True)
-class _Board:
-    """The plan being repaired, with per-volunteer and per-shift lookups."""
+def repair(instance: Instance, pairs: Pairs, candidate: Selection, *,
+           teams_first: bool = True) -> Selection:
+    """A plan keeping every hard rule (except where fixed pairs alone break one).
 
-    instance: Instance
-    pairs: Pairs
-    by_volunteer: dict[int, set[int]] = field(default_factory=dict)
-    by_shift: dict[int, set[int]] = field(default_factory=dict)
-    teams: dict[str, int] = field(default_factory=dict)
-
-    def add(self, p: int) -> None:
-        self.by_volunteer.setdefault(self.pairs.volunteer[p], set()).add(p)
-        self.by_shift.setdefault(self.pairs.shift[p], set()).add(p)
-
-    def remove(self, p: int) -> None:
-        self.by_volunteer[self.pairs.volunteer[p]].discard(p)
-        self.by_shift[self.pairs.shift[p]].discard(p)
-
-    def people(self, s: int) -> int:
-        return len(self.by_shift.get(s, ()))
-
-    def fits(self, p: int) -> bool:
-        """Whether pair p can join: rules 3, 4, 5 and team membership."""
-        instance, pairs = self.instance, self.pairs
-        v, shift = pairs.volunteer[p], instance.shifts[pairs.shift[p]]
-        if self.people(pairs.shift[p]) >= shift.max_headcount or not self._member(p):
-            return False
-        own = [instance.shifts[pairs.shift[q]] for q in self.by_volunteer.get(v, ())]
-        gap = instance.params.travel_gap_minutes
-        if any(conflict(gap, shift, other) for other in own):
-            return False
-        used = sum(other.minutes for other in own)
-        return used + shift.minutes <= instance.volunteers[v].cap_minutes
-
-    def _member(self, p: int) -> bool:
-        shift = self.instance.shifts[self.pairs.shift[p]]
-        if not shift.team_only or self.pairs.fixed[p]:
-            return True
-        team = self.teams.get(shift.project_id)
-        if team is None:
-            return False
-        volunteer = self.instance.volunteers[self.pairs.volunteer[p]].id
-        return volunteer in self.instance.teams[team].members
-
-    def selection(self) -> Selection:
-        chosen = {p for own in self.by_volunteer.values() for p in own}
-        return Selection(chosen, dict(self.teams))
-
-
-def repair(instance: Instance, pairs: Pairs, candidate: Selection) -> Selection:
-    """A plan keeping every hard rule (except where fixed pairs alone break one)."""
-    board = _Board(instance, pairs)
+    With ``teams_first`` team projects are settled before anything else: each adopts
+    the candidate team that can staff most of its team-only places, whose members go
+    there first (:mod:`wushe.matching.staffing.adoption`); otherwise teams are chosen
+    from the candidate's pairs and staffed with them.
+    """
+    board = Board(instance, pairs)
     for p in range(len(pairs)):
         if pairs.fixed[p]:
             board.add(p)
-    board.teams = _adopt(instance, pairs, candidate)
+    _settle_teams(board, candidate, teams_first=teams_first)
     for p in sorted(candidate.pairs - set(board.selection().pairs), key=_value(instance, pairs)):
         if board.fits(p):
             board.add(p)
     cheapest = _cheapest_first(pairs)
     for s in _fill_order(instance):
         _top_up(board, s, cheapest[s])
+    if teams_first:
+        for s in _fill_order(instance):
+            augment(board, s, cheapest)
     _drop_idle_teams(board)
     return board.selection()
+
+
+def _settle_teams(board: Board, candidate: Selection, *, teams_first: bool) -> None:
+    instance = board.instance
+    if not teams_first:
+        board.teams = _adopt(instance, board.pairs, candidate)
+        return
+    staff_team_projects(board, candidate)
+    for project, teams in instance.candidate_teams.items():
+        if project in instance.problem.fixed_teams and teams:
+            board.teams[project] = teams[0]
 
 
 def _value(instance: Instance, pairs: Pairs) -> Callable[[int], tuple[bool, bool, int, int]]:
@@ -147,7 +120,7 @@ def _cheapest_first(pairs: Pairs) -> list[list[int]]:
     return [order[a:b].tolist() for a, b in pairwise(bounds)]
 
 
-def _top_up(board: _Board, s: int, cheapest: list[int]) -> None:
+def _top_up(board: Board, s: int, cheapest: list[int]) -> None:
     """Add the cheapest fitting people up to the required headcount, or empty a shift
     that cannot reach its staffed minimum (pair rule, team slot)."""
     instance, pairs = board.instance, board.pairs
@@ -167,7 +140,7 @@ def _top_up(board: _Board, s: int, cheapest: list[int]) -> None:
                 board.remove(p)
 
 
-def _adopt_for(board: _Board, s: int) -> None:
+def _adopt_for(board: Board, s: int) -> None:
     """Adopt the nearest candidate team with enough fitting members for a team-only shift."""
     instance, pairs = board.instance, board.pairs
     shift = instance.shifts[s]
@@ -180,7 +153,7 @@ def _adopt_for(board: _Board, s: int) -> None:
         del board.teams[shift.project_id]
 
 
-def _drop_idle_teams(board: _Board) -> None:
+def _drop_idle_teams(board: Board) -> None:
     """A non-fixed adoption with nobody on the project's team-only shifts only costs."""
     instance, pairs = board.instance, board.pairs
     busy = {instance.shifts[pairs.shift[p]].project_id

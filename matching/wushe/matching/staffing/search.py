@@ -1,4 +1,4 @@
-"""Running CP-SAT on the staffing model: parameters, progress timing, early stop at the gap."""
+"""Running CP-SAT on the staffing model: parameters, progress timing, the stopping rule."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ortools.sat.python import cp_model
 
 from wushe.matching.staffing.evaluate import Selection
+from wushe.matching.staffing.proof import settled
 
 if TYPE_CHECKING:
     from wushe.matching.staffing.model import StaffingModel
@@ -46,38 +47,72 @@ class Outcome:
 
 
 class _Watch(cp_model.CpSolverSolutionCallback):
-    """Marks the first plan and stops once the gap with the best known bound is reached."""
+    """Marks the first plan, and when the stopping rule first holds for the best plan and
+    the best known bound (proof.settled: coverage proven, the rest within gap).
 
-    def __init__(self, progress: Progress, bound: int | None, gap: float, *,
-                 trust_cp_bound: bool) -> None:
+    It never calls ``stop_search``: with a hint and the interleaved portfolio, stopping
+    from a callback makes OR-Tools 9.15 abort the process in postsolve ("Check failed:
+    solution->size() == postsolve_mapping.size()"). CP-SAT stops by itself instead, on
+    ``relative_gap_limit`` (see :func:`run`).
+    """
+
+    def __init__(self, progress: Progress, rule: _Rule) -> None:
         super().__init__()
-        self._progress, self._bound, self._gap = progress, bound, gap
-        self._trust = trust_cp_bound
+        self._progress, self._rule = progress, rule
+        self._objective: int | None = None
+        self._cp_bound = -math.inf
 
     def on_solution_callback(self) -> None:
         self._progress.plan_found()
-        objective = self.objective_value
-        known = float(self._bound) if self._bound is not None else -math.inf
-        # over a neighbourhood, CP-SAT's bound holds for the neighbourhood only
-        bound = max(self.best_objective_bound, known) if self._trust else known
-        if (objective - bound) / max(1.0, abs(objective)) <= self._gap:
+        self._objective = round(self.objective_value)
+        self._cp_bound = max(self._cp_bound, self.best_objective_bound)
+        self._check()
+
+    def on_bound(self, bound: float) -> None:
+        self._cp_bound = max(self._cp_bound, bound)
+        self._check()
+
+    def _check(self) -> None:
+        if self._objective is None:
+            return
+        bound = self._rule.known
+        if self._rule.trust_cp_bound and self._cp_bound > -math.inf:
+            bound = max(bound, math.ceil(self._cp_bound - 1e-6))
+        if settled(self._rule.weights, self._objective, min(bound, self._objective),
+                   self._rule.gap) and self._rule.last and self._rule.prefix:
             self._progress.gap_reached()
-            self.stop_search()
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    weights: dict[int, int]  # the stage's tier weights
+    gap: float
+    known: int  # a proven bound from outside CP-SAT (0: none)
+    trust_cp_bound: bool  # over a neighbourhood, CP-SAT's bound holds for it only
+    last: bool  # the last stage: settling it settles the solve ...
+    prefix: bool  # ... when the tiers above it are proven
 
 
 def run(built: StaffingModel, params: Params, progress: Progress, *, seconds: float,
-        gap: float, bound: int | None, full: bool) -> Outcome:
-    """Minimise the model's objective within ``seconds``; stop early at ``gap``."""
+        weights: dict[int, int], gap: float, bound: int, full: bool, last: bool,
+        prefix: bool) -> Outcome:
+    """Minimise the model's objective (tiers weighted by ``weights``) within ``seconds``;
+    stop early once the stopping rule holds with ``gap``."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, seconds)
-    if full:  # CP-SAT's own gap test is only meaningful when it sees every pair
-        solver.parameters.relative_gap_limit = gap
     solver.parameters.random_seed = params.seed
     solver.parameters.num_workers = max(1, params.workers)
     if params.workers > 1:
         # the interleaved portfolio is deterministic whatever the thread timing
         solver.parameters.interleave_search = True
-    status = solver.solve(built.model, _Watch(progress, bound, gap, trust_cp_bound=full))
+    # The stage's objective is bounded below by ``bound`` in the model, so CP-SAT's own
+    # gap is at least as strict as the rule's. A last stage under unproven coverage goes
+    # on to the time limit; earlier stages run to optimality (gap 0).
+    solver.parameters.relative_gap_limit = gap if (prefix or not last) else 0.0
+    rule = _Rule(weights, gap, bound, trust_cp_bound=full, last=last, prefix=prefix)
+    watch = _Watch(progress, rule)
+    solver.best_bound_callback = watch.on_bound
+    status = solver.solve(built.model, watch)
     selection = None
     if status in {cp_model.OPTIMAL, cp_model.FEASIBLE}:
         selection = _selection(built, solver)

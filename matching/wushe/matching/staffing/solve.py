@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from wushe.matching.staffing.capacity import Capacities, capacities
-from wushe.matching.staffing.check import violations
 from wushe.matching.staffing.eligibility import Pairs, eligible_pairs
 from wushe.matching.staffing.evaluate import (
     Organisation,
@@ -18,22 +17,25 @@ from wushe.matching.staffing.evaluate import (
     counted_organisations,
     tiers_of,
 )
-from wushe.matching.staffing.explain import explain
 from wushe.matching.staffing.flow import FlowResult, relax
 from wushe.matching.staffing.instance import Instance
-from wushe.matching.staffing.model import build_model
+from wushe.matching.staffing.model import StaffingModel, build_model
 from wushe.matching.staffing.objective import tier_terms
-from wushe.matching.staffing.plan import Plan, SolveStatus, Tiers
+from wushe.matching.staffing.proof import COVERAGE, TIERS, Proof, floors, settled
 from wushe.matching.staffing.repair import repair
+from wushe.matching.staffing.report import plan_of
 from wushe.matching.staffing.scope import neighbourhood, proven_scope
 from wushe.matching.staffing.search import Progress, run
 from wushe.matching.staffing.weights import Weights, stage_weights, weights_for
 
 if TYPE_CHECKING:
     from wushe.matching.staffing.objective import Term
+    from wushe.matching.staffing.plan import Plan, Tiers
     from wushe.matching.staffing.problem import Problem
 
 __all__ = ["solve"]
+
+COVERAGE_SHARE = 0.6  # of the time left, for the coverage stage when more stages follow
 
 
 @dataclass(slots=True)
@@ -47,24 +49,37 @@ class _Solve:
     weights: Weights
     progress: Progress
     best: Selection
+    stages: tuple[tuple[int, ...], ...]  # the tiers CP-SAT optimises in turn
     value: tuple[int, ...]  # stage values of the best plan, highest stage first
-    bound: int = 0  # proven bound of the last stage's objective
+    # a lexicographic lower bound of the best plan's tiers (docs: What the gap says)
+    floors: tuple[int, ...] = (0,) * TIERS
     flow_plans: list[Selection] = field(default_factory=list)
     flow: FlowResult | None = None
     cp_found: bool = False
-    full: tuple[int, int] | None = None  # weighted objective and bound, when settled by the flow
     cp_ran: bool = False
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def every(self) -> dict[int, int]:
+        """The weights of all tiers, exact integers (beyond 2**53 when lexicographic)."""
+        return stage_weights(self.weights.bounds, tuple(range(TIERS)))
 
     def tiers(self, selection: Selection) -> Tiers:
         return tiers_of(self.instance, self.pairs, selection, self.organisations)
 
+    def tier_values(self, selection: Selection) -> tuple[int, ...]:
+        return _tier_tuple(self.tiers(selection))
+
     def values(self, selection: Selection) -> tuple[int, ...]:
-        tiers = _tier_tuple(self.tiers(selection))
+        tiers = self.tier_values(selection)
         return tuple(
             sum(w * tiers[t] for t, w in stage_weights(self.weights.bounds, stage).items())
-            for stage in self.weights.stages
+            for stage in self.stages
         )
+
+    def weighted(self, selection: Selection) -> int:
+        tiers = self.tier_values(selection)
+        return sum(w * tiers[t] for t, w in self.every.items())
 
     def offer(self, selection: Selection) -> None:
         """Keep a plan if it is better, stage by stage."""
@@ -72,12 +87,26 @@ class _Solve:
         if value < self.value:
             self.best, self.value = selection, value
 
-    def objective_and_bound(self) -> tuple[int, int]:
-        return self.full if self.full is not None else (self.value[-1], self.bound)
+    def proof(self) -> Proof:
+        return Proof(self.floors, self.tier_values(self.best))
 
-    def gap(self) -> float:
-        objective, bound = self.objective_and_bound()
-        return (objective - bound) / max(1, objective)
+    def raise_floors(self, stage: tuple[int, ...], bound: int) -> None:
+        """Floors from a proven bound of a stage's objective over the plans whose tiers
+        above the stage are optimal: only once those tiers are proven."""
+        first = stage[0]
+        proof = self.proof()
+        if proof.proven < first:
+            return
+        below = floors(stage_weights(self.weights.bounds, stage), bound)
+        found = proof.tiers[:first] + tuple(below[t] for t in stage)
+        self.floors = max(self.floors, found + (0,) * (TIERS - len(found)))
+
+    def stage_bound(self, stage: tuple[int, ...]) -> int:
+        """The stage's objective at the floors: a bound once the tiers above are proven."""
+        if self.proof().proven < stage[0]:
+            return 0
+        return sum(w * self.floors[t]
+                   for t, w in stage_weights(self.weights.bounds, stage).items())
 
     def remaining(self) -> float:
         return self.instance.params.time_limit_s - self.progress.now()
@@ -104,7 +133,7 @@ def solve(problem: Problem) -> Plan:
     organisations = counted_organisations(instance, pairs)
     weights = weights_for(instance, pairs, capacity, organisations)
     state = _Solve(instance, pairs, capacity, organisations, weights, progress,
-                   _empty(instance, pairs), ())
+                   _empty(instance, pairs), _solve_stages(weights), ())
     state.value = state.values(state.best)
     state.warnings += pairs.warnings
     if problem.params.use_flow:
@@ -112,6 +141,15 @@ def solve(problem: Problem) -> Plan:
     if progress.target_gap is None:
         _constraint_search(state)
     return _plan(state)
+
+
+def _solve_stages(weights: Weights) -> tuple[tuple[int, ...], ...]:
+    """Coverage on its own first (small weights: CP-SAT proves it far sooner than inside
+    the whole weighted objective), then the rest as the weights allow."""
+    first, *rest = weights.stages
+    head = tuple(t for t in first if t < COVERAGE)
+    tail = tuple(t for t in first if t >= COVERAGE)
+    return tuple(stage for stage in (head, tail, *rest) if stage)
 
 
 def _empty(instance: Instance, pairs: Pairs) -> Selection:
@@ -123,26 +161,23 @@ def _empty(instance: Instance, pairs: Pairs) -> Selection:
 
 def _relaxation(state: _Solve) -> None:
     """Pipeline step 2: the flow's bound, and its plan repaired as the first plan."""
-    every = stage_weights(state.weights.bounds, (0, 1, 2, 3, 4))
+    every = state.every
     flow = relax(state.instance, state.pairs, state.capacity, every)
     if flow is None:
         state.warnings.append("the flow relaxation failed: no bound, no hint")
         return
-    repaired = repair(state.instance, state.pairs, flow.selection)
-    state.flow_plans = [flow.selection, repaired]
+    repaired = [repair(state.instance, state.pairs, flow.selection, teams_first=first)
+                for first in (True, False)]
+    for plan in repaired:
+        state.offer(plan)
+    state.flow_plans = [flow.selection, *repaired]
     state.flow = flow
-    state.offer(repaired)
     state.progress.plan_found()
-    if not state.weights.lexicographic:
-        state.bound = min(flow.bound, state.value[-1])
-        if state.gap() <= state.instance.params.relative_gap:
-            state.progress.gap_reached()
-        return
-    # Too wide for CP-SAT in one stage, but exact in Python: when the flow already proves
-    # the repaired plan within the gap, no stage is needed and the objective is the full one.
-    objective = sum(every[t] * v for t, v in enumerate(_tier_tuple(state.tiers(repaired))))
-    if (objective - flow.bound) / max(1, objective) <= state.instance.params.relative_gap:
-        state.full = (objective, min(flow.bound, objective))
+    # exact in Python whatever the stages: the flow bounds the weighted objective
+    objective = state.weighted(state.best)
+    bound = min(flow.bound, objective)
+    state.raise_floors(tuple(range(TIERS)), bound)
+    if settled(every, objective, bound, state.instance.params.relative_gap):
         state.progress.gap_reached()
 
 
@@ -157,7 +192,8 @@ def _constraint_search(state: _Solve) -> None:
             f"CP-SAT saw {len(scope)} of {len(state.pairs)} pairs: the others' reduced costs"
             " in the flow prove them out of any better plan")
     if scope is None:
-        scope = neighbourhood(state.pairs, state.flow_plans, params.neighbourhood)
+        scope = neighbourhood(state.instance, state.pairs, state.flow_plans,
+                              params.neighbourhood)
         state.warnings.append(
             f"CP-SAT saw {len(scope)} of {len(state.pairs)} pairs (the flow's neighbourhood);"
             " the bound is the flow's, over all pairs")
@@ -169,10 +205,12 @@ def _constraint_search(state: _Solve) -> None:
 
 
 def _proven(state: _Solve) -> list[int] | None:
-    """The proven scope, when one weighted stage is solved and it is small enough."""
-    if state.flow is None or state.weights.lexicographic:
+    """The proven scope (valid for every stage: it keeps every plan better than the best
+    in the weighted objective, which orders plans as the stages do), when small enough."""
+    if state.flow is None:
         return None
-    scope = proven_scope(state.pairs, state.flow, state.value[-1], state.flow_plans)
+    scope = proven_scope(state.instance, state.pairs, state.flow, state.weighted(state.best),
+                         state.flow_plans)
     if scope is None or len(scope) > state.instance.params.proven_scope_pairs:
         return None
     return scope
@@ -182,30 +220,40 @@ def _stages(state: _Solve, scope: list[int], *, strict: bool, full: bool) -> boo
     """Optimise each stage in turn; False when the strict model proved infeasible."""
     built = build_model(state.instance, state.pairs, state.capacity, scope, strict=strict)
     terms = tier_terms(built, state.organisations)
-    stages = state.weights.stages
-    for i, stage in enumerate(stages):
-        last = i == len(stages) - 1
+    for i, stage in enumerate(state.stages):
         expression = _stage_expression(state, terms, stage)
-        built.model.minimize(expression)
-        if last and not state.weights.lexicographic and state.flow_plans:
-            built.model.add(expression >= state.bound)
-        if state.flow_plans or i > 0:
-            built.hint(state.best)
-        seconds = state.remaining() / (len(stages) - i)
-        gap = state.instance.params.relative_gap if last else 0.0
-        state.cp_ran = True
-        outcome = run(built, state.instance.params, state.progress, seconds=seconds, gap=gap,
-                      bound=state.bound if state.flow_plans and last else None, full=full)
-        if outcome.status == cp_model.INFEASIBLE:
+        unsettled = state.proof().proven <= stage[-1]  # (the flow may have settled it)
+        if unsettled and not _stage(state, built, expression, i, full=full):
             return False
-        if outcome.selection is not None:
-            state.cp_found = True
-            state.offer(outcome.selection)
-        if last:
-            cp_bound = math.ceil(outcome.bound - 1e-6) if full else state.bound
-            state.bound = min(state.value[-1], max(state.bound, cp_bound))
-        else:
-            built.model.add(expression <= state.value[i])
+        built.model.add(expression <= state.value[i])
+    return True
+
+
+def _stage(state: _Solve, built: StaffingModel, expression: cp_model.LinearExpr, i: int, *,
+           full: bool) -> bool:
+    """One stage; False when the strict model proved infeasible."""
+    stage, last = state.stages[i], i == len(state.stages) - 1
+    built.model.minimize(expression)
+    known = state.stage_bound(stage)
+    if known > 0:
+        built.model.add(expression >= known)
+    if state.flow_plans or i > 0:
+        built.hint(state.best)
+    share = 1 / (len(state.stages) - i) if i else COVERAGE_SHARE
+    prefix = state.proof().proven >= stage[0]
+    state.cp_ran = True
+    outcome = run(built, state.instance.params, state.progress,
+                  seconds=state.remaining() * (1 if last else share),
+                  weights=stage_weights(state.weights.bounds, stage),
+                  gap=state.instance.params.relative_gap if last else 0.0, bound=known,
+                  full=full, last=last, prefix=prefix)
+    if outcome.status == cp_model.INFEASIBLE:
+        return False
+    if outcome.selection is not None:
+        state.cp_found = True
+        state.offer(outcome.selection)
+    cp_bound = math.ceil(outcome.bound - 1e-6) if full else 0
+    state.raise_floors(stage, min(state.value[i], max(known, cp_bound)))
     return True
 
 
@@ -217,36 +265,16 @@ def _stage_expression(state: _Solve, terms: list[Term],
     return expression
 
 
-def _status(state: _Solve) -> SolveStatus:
-    if state.cp_ran and not state.cp_found:
-        return SolveStatus.NO_SOLUTION_IN_TIME
-    objective, bound = state.objective_and_bound()
-    return SolveStatus.OPTIMAL if objective == bound else SolveStatus.FEASIBLE
-
-
 def _plan(state: _Solve) -> Plan:
-    progress = state.progress
-    if state.gap() <= state.instance.params.relative_gap:
-        progress.gap_reached()
-    warnings = list(state.warnings)
-    warnings += violations(state.instance, state.pairs, state.best)
-    if state.weights.lexicographic and state.full is None:
-        warnings.append("solved lexicographically (the weighted objective would exceed 2**53):"
-                        " objective, bound and gap are those of the last stage")
-    assignments, teams, unfilled = explain(state.instance, state.pairs, state.best)
-    return Plan(
-        status=_status(state),
-        assignments=assignments,
-        teams=teams,
-        unfilled=unfilled,
-        tiers=state.tiers(state.best),
-        objective=state.objective_and_bound()[0],
-        bound=state.objective_and_bound()[1],
-        gap=state.gap(),
-        seconds=progress.now(),
-        first_plan_seconds=progress.first_plan if progress.first_plan is not None
-        else progress.now(),
-        target_gap_seconds=progress.target_gap,
-        eligible_pairs=len(state.pairs),
-        warnings=tuple(warnings),
-    )
+    every = state.every
+    objective = state.weighted(state.best)
+    proof = state.proof()
+    # the weighted objective at the floors bounds it: the weights order plans as the tiers
+    bound = min(objective, sum(w * proof.floors[t] for t, w in every.items()))
+    if state.weights.lexicographic:
+        state.warnings.append("solved lexicographically (the weighted objective would exceed"
+                              " 2**53): objective and bound are exact Python integers")
+    return plan_of(state.instance, state.pairs, state.best, proof=proof, every=every,
+                   objective=objective, bound=bound, progress=state.progress,
+                   solved=(state.cp_ran, state.cp_found), organisations=state.organisations,
+                   warnings=state.warnings)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from wushe.platform.commands import add_grid, found_community
-from wushe.platform.demo import activity, needs, people
+from wushe.platform.demo import activity, needs, people, requests
 from wushe.platform.demo.context import DemoContext, Tally
 from wushe.platform.demo.organisations import OrganisationPlan, plan_organisations
 from wushe.platform.demo.organisations import build as build_organisations
@@ -114,7 +114,8 @@ class CommunityPlan(msgspec.Struct, frozen=True, kw_only=True):
         # pair of offers already made for this week's first home visit.
         assignments = activity.assignments_for(self.volunteers, self.last_week_volunteers)
         return (1 + self.staff + len(self.organisations) + offers + self.volunteers
-                + len(self.team_sizes) + self.needs + self.projects + 1 + assignments)
+                + len(self.team_sizes) + self.needs + requests.REQUESTS + self.projects + 1
+                + assignments)
 
 
 def load_demo(
@@ -187,6 +188,7 @@ def build_community(app: WusheApplication, spec: DemoSpec, plan: CommunityPlan,
     people.register_volunteers(ctx)
     people.form_teams(ctx)
     needs.receive_needs(ctx)
+    requests.post_requests(ctx)  # before projects take the needs they serve
     activity.plan_projects(ctx)
 
 
