@@ -18,6 +18,7 @@ from wushe.matching.staffing.evaluate import (
     tiers_of,
 )
 from wushe.matching.staffing.flow import FlowResult, relax
+from wushe.matching.staffing.improve import improve
 from wushe.matching.staffing.instance import Instance
 from wushe.matching.staffing.model import StaffingModel, build_model
 from wushe.matching.staffing.objective import tier_terms
@@ -168,17 +169,26 @@ def _relaxation(state: _Solve) -> None:
         return
     repaired = [repair(state.instance, state.pairs, flow.selection, teams_first=first)
                 for first in (True, False)]
+    state.progress.plan_found()  # the repaired plans are valid; improving them follows
+    repaired = _improved(state, repaired)
     for plan in repaired:
         state.offer(plan)
     state.flow_plans = [flow.selection, *repaired]
     state.flow = flow
-    state.progress.plan_found()
     # exact in Python whatever the stages: the flow bounds the weighted objective
     objective = state.weighted(state.best)
     bound = min(flow.bound, objective)
     state.raise_floors(tuple(range(TIERS)), bound)
     if settled(every, objective, bound, state.instance.params.relative_gap):
         state.progress.gap_reached()
+
+
+def _improved(state: _Solve, plans: list[Selection]) -> list[Selection]:
+    """The plans with the best coverage, improved below it (coverage held)."""
+    coverage = [state.tier_values(plan)[:COVERAGE] for plan in plans]
+    return [improve(state.instance, state.pairs, plan, state.organisations)
+            if covered == min(coverage) else plan
+            for plan, covered in zip(plans, coverage, strict=True)]
 
 
 def _constraint_search(state: _Solve) -> None:
