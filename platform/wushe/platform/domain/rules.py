@@ -289,6 +289,9 @@ def require_text(value: object, field: str, *, max_length: int = 200) -> str:
     text = _require_str(value, field).strip()
     require(bool(text), "input.required", f"{field} 不能为空", f"{field} must not be empty",
             field=field)
+    # No text holds a NUL, and PostgreSQL's text columns (the views) cannot store one.
+    require("\x00" not in text, "input.bad_text", f"{field} 含有不可见的空字符",
+            f"{field} contains a NUL character", field=field)
     require(len(text) <= max_length, "input.too_long",
             f"{field} 不能超过 {max_length} 个字符",
             f"{field} must be at most {max_length} characters", field=field)

@@ -18,9 +18,16 @@ from litestar.openapi import OpenAPIConfig
 from wushe.platform.application import WusheApplication
 from wushe.platform.domain.errors import WusheError
 from wushe.platform.domain.policy import Policy
+from wushe.platform.http.api.assignments import AssignmentsController
 from wushe.platform.http.api.communities import CommunitiesController
 from wushe.platform.http.api.needs import NeedsController
+from wushe.platform.http.api.organisations import OrganisationsController
 from wushe.platform.http.api.problems import Problem, http_problem, problem_response
+from wushe.platform.http.api.projects import ProjectsController
+from wushe.platform.http.api.staffing import StaffingController
+from wushe.platform.http.api.staffing_runs import close_staffing
+from wushe.platform.http.api.teams import TeamsController
+from wushe.platform.http.api.volunteers import VolunteersController
 from wushe.platform.http.auth.controller import AuthController
 from wushe.platform.http.auth.principal import provide_principal, require_principal
 from wushe.platform.http.live_views import live_views, replanning
@@ -79,13 +86,17 @@ def create_app(settings: Settings, *, live: bool | None = None) -> Litestar:
             app.state.reads = open_read_model(settings)
             app.state.api_store = open_api_store(settings)
             stack.callback(app.state.api_store.close)
+            stack.callback(close_staffing, app)  # the API's staffing service, if one was made
             app.state.policy = Policy()
             try:
                 yield
             finally:
                 await app.state.reads.close()
 
-    api = Router(path="/", route_handlers=[AuthController, CommunitiesController, NeedsController],
+    api = Router(path="/", route_handlers=[AuthController, CommunitiesController, NeedsController,
+                                           OrganisationsController, TeamsController,
+                                           VolunteersController, ProjectsController,
+                                           AssignmentsController, StaffingController],
                  guards=[require_principal],
                  dependencies={"principal": Provide(provide_principal)})
     return Litestar(
