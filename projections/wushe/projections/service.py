@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Projections", "UnknownViewError", "ViewStatus"]
 
+# Several followers of one store (the server's thread, a worker, the re-planner) can
+# take turns on a view; each conflict means another one advanced it.
+_CONFLICT_RETRIES = 20
+
 
 class UnknownViewError(LookupError):
     """No view has that name."""
@@ -68,15 +72,16 @@ class Projections:
         of the log, or less if ``stop`` was set (the batch in hand always commits).
         """
         end = self.app.log_position()
-        try:
-            return catch_up_together(self._live_runners(), until=end, batch_size=batch_size,
-                                     stop=stop)
-        except PositionConflictError:
-            # Another process moved a view (or a rebuild replaced a generation):
-            # start over from what the catalog says now.
-            self._runners.clear()
-            return catch_up_together(self._live_runners(), until=end, batch_size=batch_size,
-                                     stop=stop)
+        for _ in range(_CONFLICT_RETRIES):
+            try:
+                return catch_up_together(self._live_runners(), until=end,
+                                         batch_size=batch_size, stop=stop)
+            except PositionConflictError:
+                # Another follower moved a view (or a rebuild replaced a generation):
+                # it made progress, so start over from what the catalog says now.
+                self._runners.clear()
+        return catch_up_together(self._live_runners(), until=end, batch_size=batch_size,
+                                 stop=stop)
 
     def rebuild(self, *names: str,
                 progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
