@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -104,3 +105,27 @@ def test_a_view_built_by_other_code_is_rebuilt_before_it_is_followed(
     assert views.catalog.is_current(view, 2)
     assert table_rows(store, view, 2) == rows
     assert all(views.catalog.active_generation(v.name) == 1 for v in VIEWS[1:])
+
+
+def test_two_followers_of_one_store_take_turns_without_failing(
+        app: WusheApplication, store: ViewStore) -> None:
+    load_demo(app, DEMO)
+    failures: list[BaseException] = []
+
+    def follow() -> None:
+        other = ViewStore.open(app.settings)  # connections belong to their thread
+        try:
+            Projections(app, other).catch_up(batch_size=50)
+        except BaseException as error:  # noqa: BLE001  (reported by the assertion below)
+            failures.append(error)
+        finally:
+            other.close()
+
+    threads = [threading.Thread(target=follow) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    views = Projections(app, store)
+    assert all(s.lag == 0 for s in views.status())

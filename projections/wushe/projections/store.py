@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 __all__ = ["ViewStore"]
 
 Dialect = Literal["sqlite", "postgres"]
+# The advisory lock key under which PostgreSQL sessions create view tables one at a time.
+_DDL_LOCK = 0x77757368_65766965  # "wushevie"
 _SQLITE_ANALYSIS_ROWS = 1000  # rows SQLite samples per index when analysing
 _SQLITE_CACHE_KIB = 256 * 1024  # page cache of the views connection: rebuilds touch it all
 _TYPES = {
@@ -99,17 +101,28 @@ class ViewStore:
         return list(cursor.fetchall())
 
     def create_table(self, physical: str, table: Table) -> None:
-        """Create a physical table and its indexes if they do not exist."""
+        """Create a physical table and its indexes if they do not exist.
+
+        On PostgreSQL two sessions running ``CREATE TABLE IF NOT EXISTS`` for the same
+        name at once can both go ahead and one then fails on the catalog's unique
+        index, so table creation takes a transaction-level advisory lock first.
+        """
         types = _TYPES[self.dialect]
         columns = ", ".join(f'"{c.name}" {types[c.type]}' for c in table.columns)
         key = ", ".join(f'"{k}"' for k in table.key)
-        self.execute(f"CREATE TABLE IF NOT EXISTS {self.name(physical)} "
-                     f"({columns}, PRIMARY KEY ({key}))")
+        name = self.name(physical)
+        statements = [f"CREATE TABLE IF NOT EXISTS {name} ({columns}, PRIMARY KEY ({key}))"]
         for n, index in enumerate(table.indexes):
-            index_name = f"{physical}_i{n}"
             cols = ", ".join(f'"{c}"' for c in index)
-            self.execute(f'CREATE INDEX IF NOT EXISTS "{index_name}" ON {self.name(physical)} '
-                         f"({cols})")
+            statements.append(f'CREATE INDEX IF NOT EXISTS "{physical}_i{n}" ON {name} ({cols})')
+        if self.dialect == "sqlite":  # SQLite serialises writers itself
+            for statement in statements:
+                self.execute(statement)
+            return
+        with self._db.transaction():  # a savepoint inside a caller's transaction
+            self.execute("SELECT pg_advisory_xact_lock(?)", (_DDL_LOCK,))
+            for statement in statements:
+                self.execute(statement)
 
     def analyze(self, physical: str) -> None:
         """Refresh the planner's statistics of a table (after it was filled in bulk).
