@@ -20,7 +20,6 @@ from wushe.platform.resourcing.service import ResourcingService
 from wushe.platform.staffing.horizon import Week
 from wushe.platform.staffing.replanner import run_replanner
 from wushe.platform.staffing.service import StaffingService
-from wushe.projections.reader import ViewReader
 from wushe.projections.service import Projections
 from wushe.projections.store import ViewStore
 from wushe.projections.views.compliance import COMMUNITIES, ComplianceIndicators
@@ -99,8 +98,7 @@ def _communities(application: WusheApplication, store: ViewStore,
                  wanted: tuple[str, ...]) -> list[tuple[UUID, str]]:
     views = Projections(application, store, views=(ComplianceIndicators,))
     views.catch_up()
-    generation = views.catalog.active_generation(ComplianceIndicators.name) or 0
-    rows = ViewReader(store, ComplianceIndicators.name, generation).rows(COMMUNITIES, "1 = 1")
+    rows = views.reader(ComplianceIndicators.name).rows(COMMUNITIES, "1 = 1")
     found = [r for r in rows if not wanted or {r["community_id"], r["code"]} & set(wanted)]
     missing = set(wanted) - {r["community_id"] for r in found} - {r["code"] for r in found}
     if missing:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from wushe.projections.catalog import Catalog, PositionConflictError
+from wushe.projections.reader import ViewReader
 from wushe.projections.runner import BATCH_SIZE, ProjectionRunner, catch_up_together
 from wushe.projections.views import VIEWS
 
@@ -105,6 +106,18 @@ class Projections:
             runner.writer.trim_cache()
             self._runners[view.name] = runner
         return {view.name: runner.generation for view, runner in zip(views, runners, strict=True)}
+
+    def reader(self, name: str) -> ViewReader:
+        """A reader of the live generation of view ``name``.
+
+        Raises:
+            UnknownViewError: no view has that name, or it has not been built yet.
+        """
+        self._view(name)
+        generation = self.catalog.active_generation(name)
+        if generation is None:
+            raise UnknownViewError(f"view {name!r} has not been built yet")
+        return ViewReader(self.catalog.store, name, generation)
 
     def _live_runners(self) -> list[ProjectionRunner]:
         return [self._live_runner(name) for name in self.views]

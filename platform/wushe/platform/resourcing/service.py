@@ -10,8 +10,6 @@ unless the offers or the requests changed.
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
@@ -22,7 +20,7 @@ from wushe.platform.domain.resource_run import ResourceRun, ResourceRunResult, U
 from wushe.platform.domain.staffing_run import RunReason
 from wushe.platform.resourcing.apply import Changes, apply_plan
 from wushe.platform.resourcing.inputs import ResourceViews, ResourcingInput, read_input
-from wushe.projections.reader import ViewReader
+from wushe.platform.solver_process import SolverProcess, failure_text
 from wushe.projections.service import Projections
 from wushe.projections.views.needs import NeedsList
 from wushe.projections.views.projects import ProjectList
@@ -35,7 +33,6 @@ if TYPE_CHECKING:
     from wushe.platform.application import WusheApplication
     from wushe.platform.domain.policy import Policy
     from wushe.platform.staffing.horizon import Week
-    from wushe.projections.projection import Projection
     from wushe.projections.store import ViewStore
 
 __all__ = ["ResourcingOutcome", "ResourcingService"]
@@ -61,7 +58,7 @@ class ResourcingService:
         self.params = params or ResourceParams()
         self.now = clock or _now
         self.views = Projections(app, store, views=INPUT_VIEWS)
-        self._executor: ProcessPoolExecutor | None = None
+        self._solver = SolverProcess()
 
     def run(self, community_id: UUID, week: Week, *,
             reason: RunReason = RunReason.MANUAL) -> ResourcingOutcome:
@@ -79,7 +76,7 @@ class ResourcingService:
             plan = self._solve(given.problem)
             changes = apply_plan(self.app, plan, run_id=run_id, at=self.now())
         except BaseException as error:
-            failure = f"{type(error).__name__}: {error}"[:2000]
+            failure = failure_text(error)
             self.app.update(ResourceRun, run_id, lambda r: r.fail(failure, self.now()))
             raise
         self.app.update(ResourceRun, run_id,
@@ -87,28 +84,17 @@ class ResourcingService:
         return ResourcingOutcome(run_id, given, plan, changes)
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown()
-            self._executor = None
+        self._solver.close()
 
     def _solve(self, problem: ResourceProblem) -> ResourcePlan:
         if not problem.requirements:
             return match_resources(problem)  # nothing to match: not worth a process
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        return self._executor.submit(match_resources, problem).result()
+        return self._solver.run(match_resources, problem)
 
     def _readers(self) -> ResourceViews:
-        def reader(view: type[Projection]) -> ViewReader:
-            generation = self.views.catalog.active_generation(view.name)
-            if generation is None:  # pragma: no cover  (catch_up builds every view)
-                msg = f"view {view.name} is not built"
-                raise LookupError(msg)
-            return ViewReader(self.store, view.name, generation)
-
-        return ResourceViews(resources=reader(ResourceList), projects=reader(ProjectList),
-                             needs=reader(NeedsList))
+        read = self.views.reader
+        return ResourceViews(resources=read(ResourceList.name), projects=read(ProjectList.name),
+                             needs=read(NeedsList.name))
 
 
 def _result(plan: ResourcePlan, given: ResourcingInput, changes: Changes) -> ResourceRunResult:

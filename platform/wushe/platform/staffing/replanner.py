@@ -16,7 +16,6 @@ from uuid import UUID
 
 from wushe.platform.domain.staffing_run import RunReason
 from wushe.platform.staffing.horizon import Week
-from wushe.projections.reader import ViewReader
 from wushe.projections.service import Projections
 from wushe.projections.views.replans import PENDING, Replans, monday_of
 
@@ -37,9 +36,8 @@ def replan_due(service: StaffingService, now: datetime | None = None) -> list[UU
     now = now or service.now()
     views = Projections(service.app, service.store, views=(Replans,))
     views.catch_up()
-    generation = views.catalog.active_generation(Replans.name) or 0
-    pending = ViewReader(service.store, Replans.name, generation).rows(
-        PENDING, "week_of >= ? AND run_id IS NULL", monday_of(now))
+    pending = views.reader(Replans.name).rows(PENDING, "week_of >= ? AND run_id IS NULL",
+                                              monday_of(now))
     done: list[UUID] = []
     for community, week in dict.fromkeys((r["community_id"], r["week_of"]) for r in pending):
         first = next(r for r in pending if (r["community_id"], r["week_of"]) == (community, week))

@@ -8,8 +8,6 @@ assignments are fixed, pending offers kept where the plan allows, refusals respe
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
@@ -22,9 +20,9 @@ from wushe.platform.domain.staffing_run import (
     StaffingRun,
     UnfilledPlace,
 )
+from wushe.platform.solver_process import SolverProcess, failure_text
 from wushe.platform.staffing.apply import Changes, apply_plan
 from wushe.platform.staffing.inputs import StaffingInput, ViewSet, read_input
-from wushe.projections.reader import ViewReader
 from wushe.projections.service import Projections
 from wushe.projections.views.hours import HoursLedger
 from wushe.projections.views.needs import NeedsList
@@ -39,7 +37,6 @@ if TYPE_CHECKING:
     from wushe.platform.application import WusheApplication
     from wushe.platform.domain.policy import Policy
     from wushe.platform.staffing.horizon import Week
-    from wushe.projections.projection import Projection
     from wushe.projections.store import ViewStore
 
 __all__ = ["RunOutcome", "StaffingService"]
@@ -64,7 +61,7 @@ class StaffingService:
         self.params = params or Params()
         self.now = clock or _now
         self.views = Projections(app, store, views=INPUT_VIEWS)
-        self._executor: ProcessPoolExecutor | None = None
+        self._solver = SolverProcess()
 
     def run(self, community_id: UUID, week: Week, *, reason: RunReason = RunReason.MANUAL,
             trigger_id: UUID | None = None) -> RunOutcome:
@@ -84,7 +81,7 @@ class StaffingService:
             changes = apply_plan(self.app, self.policy, plan, given, run_id=run_id,
                                  at=self.now())
         except BaseException as error:
-            failure = f"{type(error).__name__}: {error}"[:2000]
+            failure = failure_text(error)
             self.app.update(StaffingRun, run_id, lambda r: r.fail(failure, self.now()))
             raise
         self.app.update(StaffingRun, run_id,
@@ -92,27 +89,16 @@ class StaffingService:
         return RunOutcome(run_id, given, plan, changes)
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown()
-            self._executor = None
+        self._solver.close()
 
     def _solve(self, problem: Problem) -> Plan:
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        return self._executor.submit(solve, problem).result()
+        return self._solver.run(solve, problem)
 
     def _readers(self) -> ViewSet:
-        def reader(view: type[Projection]) -> ViewReader:
-            generation = self.views.catalog.active_generation(view.name)
-            if generation is None:  # pragma: no cover  (catch_up builds every view)
-                msg = f"view {view.name} is not built"
-                raise LookupError(msg)
-            return ViewReader(self.store, view.name, generation)
-
-        return ViewSet(roster=reader(Roster), projects=reader(ProjectList),
-                       needs=reader(NeedsList), hours=reader(HoursLedger),
-                       participation=reader(OrganisationParticipation))
+        read = self.views.reader
+        return ViewSet(roster=read(Roster.name), projects=read(ProjectList.name),
+                       needs=read(NeedsList.name), hours=read(HoursLedger.name),
+                       participation=read(OrganisationParticipation.name))
 
 
 def _result(plan: Plan, given: StaffingInput, changes: Changes) -> RunResult:
