@@ -26,7 +26,7 @@ from wushe.platform.domain.staffing_run import RunReason, RunStatus, StaffingRun
 from wushe.platform.domain.values import Urgency, WeeklyWindow
 from wushe.platform.domain.volunteer import Volunteer
 from wushe.platform.staffing.horizon import Week
-from wushe.platform.staffing.replanner import replan_due
+from wushe.platform.staffing.replanner import ABANDONED_AFTER, replan_due
 from wushe.platform.staffing.service import StaffingService
 from wushe.projections.store import ViewStore
 
@@ -201,6 +201,28 @@ class TestReplanner:
             with pytest.raises(RuntimeError):
                 replan_due(service, NOW)
         assert len(replan_due(service, NOW)) == 1
+
+    def test_a_run_whose_process_died_is_failed_and_its_week_re_planned(
+            self, app: WusheApplication, service: StaffingService) -> None:
+        community = Community(app)
+        community.project(shift())
+        declined = next(iter(community.offers(service.run(community.id, WEEK).run_id).values()))
+        app.update(Assignment, declined.id, lambda a: a.decline("出差", now()))
+        dead = uuid4()  # requested, then its process died: it claims the decline for ever
+        app.create(StaffingRun.request(id=dead, community_id=community.id, week_of=WEEK.monday,
+                                       reason=RunReason.DECLINED, at=NOW))
+        assert replan_due(service, NOW + ABANDONED_AFTER - timedelta(seconds=1)) == []
+
+        later = NOW + ABANDONED_AFTER + timedelta(seconds=1)
+        runs = replan_due(service, later)
+
+        abandoned = app.load(StaffingRun, dead)
+        assert abandoned.status == RunStatus.FAILED
+        assert abandoned.failure is not None
+        assert abandoned.failure.startswith("abandoned")
+        assert len(runs) == 1
+        assert app.load(StaffingRun, runs[0]).trigger_id == declined.id
+        assert replan_due(service, later) == []
 
     def test_a_week_that_is_over_is_left_alone(self, app: WusheApplication,
                                                service: StaffingService) -> None:

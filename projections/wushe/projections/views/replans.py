@@ -13,8 +13,8 @@ due again. The re-planner (``wushe match --follow``, or
 
 ``projects``, ``shifts``, ``urgent_needs``, ``offers`` and ``runs`` are this view's own
 look-ups (project → community, published, serves an urgent need; shift → week;
-assignment → community and week; run in progress → community and week). No
-personal data.
+assignment → community and week; run in progress → community, week and when it was
+requested, so that the re-planner can fail a run whose process died). No personal data.
 """
 
 from __future__ import annotations
@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from wushe.platform.domain.calendar import local_date
 from wushe.projections.projection import Projection, handles
-from wushe.projections.schema import Table, integer_columns, text_columns
+from wushe.projections.schema import Table, integer_columns, text_columns, utc_text
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from wushe.projections.writer import ViewWriter
 
-__all__ = ["PENDING", "Replans", "monday_of"]
+__all__ = ["PENDING", "RUNS", "Replans", "monday_of"]
 
 PENDING = Table(
     name="pending",
@@ -48,7 +48,8 @@ SHIFTS = Table(name="shifts", columns=text_columns("project_id", "shift_id", "we
 URGENT_NEEDS = Table(name="urgent_needs", columns=text_columns("need_id"), key=("need_id",))
 OFFERS = Table(name="offers", columns=text_columns("assignment_id", "community_id", "week_of"),
                key=("assignment_id",))
-RUNS = Table(name="runs", columns=text_columns("run_id", "community_id", "week_of"),
+RUNS = Table(name="runs",
+             columns=text_columns("run_id", "community_id", "week_of", "requested_at"),
              key=("run_id",))
 
 
@@ -127,7 +128,7 @@ class Replans(Projection):
         """The run re-plans its week as the log stands now: it claims the week's triggers."""
         week = event.week_of.isoformat()
         view.put("runs", {"run_id": event.originator_id, "community_id": event.community_id,
-                          "week_of": week})
+                          "week_of": week, "requested_at": utc_text(event.at)})
         for row in _week_rows(view, event.community_id, week):
             if row["run_id"] is None:
                 view.put("pending", {**row, "run_id": event.originator_id})
