@@ -11,14 +11,13 @@ from uuid import UUID, uuid4
 import pytest
 
 from tests.helpers import MONDAY_9AM
+from tests.integration.view_tables import ViewTables
 from wushe.platform import commands as cmd
 from wushe.platform.domain.community import Grid
 from wushe.platform.domain.organisation import Organisation, OrganisationKind, Registration
 from wushe.platform.domain.policy import Policy
 from wushe.platform.domain.project import ServiceProject, Shift
 from wushe.platform.domain.values import TimeSpan
-from wushe.projections.catalog import physical_name
-from wushe.projections.service import Projections
 from wushe.projections.store import ViewStore
 from wushe.projections.views.participation import OrganisationParticipation, yearly_participation
 
@@ -36,27 +35,11 @@ IN_2026 = TimeSpan(AT + timedelta(days=7), AT + timedelta(days=7) + HOURS)
 IN_2027 = TimeSpan(NEW_YEAR, NEW_YEAR + HOURS)
 
 
-class View:
+class View(ViewTables):
     """The participation view of one application, caught up on demand."""
 
     def __init__(self, app: WusheApplication, store: ViewStore) -> None:
-        self.store = store
-        self.projections = Projections(app, store, views=(OrganisationParticipation,))
-
-    @property
-    def generation(self) -> int:
-        self.projections.catch_up()
-        return self.projections.catalog.active_generation(OrganisationParticipation.name) or 0
-
-    def rows(self, table: str) -> list[dict[str, Any]]:
-        generation = self.generation
-        spec = next(t for t in OrganisationParticipation.tables if t.name == table)
-        physical = self.store.name(physical_name(OrganisationParticipation.name, generation,
-                                                 table))
-        found = self.store.fetchall(
-            f"SELECT {', '.join(spec.column_names)} FROM {physical} "  # noqa: S608
-            f"ORDER BY {', '.join(spec.key)}")
-        return [dict(zip(spec.column_names, row, strict=True)) for row in found]
+        super().__init__(app, store, OrganisationParticipation)
 
     def participation(self, project_id: UUID) -> dict[Any, tuple[Any, ...]]:
         """organisation id → (year, undertaker, participant, status) for one project."""

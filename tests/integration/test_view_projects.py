@@ -14,6 +14,7 @@ import msgspec
 import pytest
 
 from tests.helpers import MONDAY_9AM, volunteer_profile
+from tests.integration.view_tables import ViewTables, db
 from wushe.platform import commands as cmd
 from wushe.platform.demo import DemoSpec, load_demo
 from wushe.platform.domain.assignment import Assignment, AssignmentStatus
@@ -26,9 +27,7 @@ from wushe.platform.domain.resource import ResourceOffer, ResourceType
 from wushe.platform.domain.staff import StaffRole
 from wushe.platform.domain.values import TimeSpan, Urgency
 from wushe.platform.domain.volunteer import IdType, Volunteer
-from wushe.projections.catalog import physical_name
 from wushe.projections.schema import to_db
-from wushe.projections.service import Projections
 from wushe.projections.store import ViewStore
 from wushe.projections.views.projects import ProjectList
 
@@ -51,33 +50,11 @@ FILLED = frozenset({AssignmentStatus.ACCEPTED, AssignmentStatus.CHECKED_IN,
 # -- the view and its rows ------------------------------------------------------------
 
 
-class View:
+class View(ViewTables):
     """The project list of one application, caught up on demand."""
 
     def __init__(self, app: WusheApplication, store: ViewStore) -> None:
-        self.app, self.store = app, store
-        self.projections = Projections(app, store, views=(ProjectList,))
-
-    def rows(self, table: str, where: str = "",
-             params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        """The table's rows (after catching up), ordered by key."""
-        self.projections.catch_up()
-        generation = self.projections.catalog.active_generation(ProjectList.name) or 0
-        spec = next(t for t in ProjectList.tables if t.name == table)
-        names = spec.column_names
-        physical = self.store.name(physical_name(ProjectList.name, generation, table))
-        columns = ", ".join(f'"{n}"' for n in names)
-        order = ", ".join(f'"{k}"' for k in spec.key)
-        found = self.store.fetchall(
-            f"SELECT {columns} FROM {physical} {where} ORDER BY {order}", params)  # noqa: S608
-        return [dict(zip(names, row, strict=True)) for row in found]
-
-    def row(self, table: str, **key: Any) -> dict[str, Any]:
-        """The one row with this key."""
-        condition = " AND ".join(f'"{k}" = ?' for k in key)
-        found = self.rows(table, f"WHERE {condition}", tuple(to_db(v) for v in key.values()))
-        assert len(found) == 1, found
-        return found[0]
+        super().__init__(app, store, ProjectList)
 
     def counts(self, project_id: UUID, *columns: str) -> tuple[Any, ...]:
         row = self.row("projects", project_id=project_id)
@@ -95,11 +72,6 @@ def view(app: WusheApplication) -> Iterator[View]:
     store = ViewStore.open(app.settings)
     yield View(app, store)
     store.close()
-
-
-def db(**values: Any) -> dict[str, Any]:
-    """A row as the view stores it."""
-    return {k: to_db(v) for k, v in values.items()}
 
 
 # -- a scenario through the commands ------------------------------------------------------
