@@ -6,9 +6,9 @@ import argparse
 import os
 import platform
 
-from tests.benchmarks import eventlog, matching, projections
+from tests.benchmarks import api_load, eventlog, matching, projections
 
-SECTIONS = ("eventlog", "projections", "matching")
+SECTIONS = ("eventlog", "projections", "matching", "api")
 
 
 def main() -> None:
@@ -33,6 +33,8 @@ def main() -> None:
                      rounds=args.rounds)
     if "matching" in sections:
         _matching(quick=args.quick)
+    if "api" in sections:
+        _api(args.postgres_url, quick=args.quick)
 
 
 def _eventlog(postgres_url: str, *, quick: bool) -> None:
@@ -63,6 +65,13 @@ def _projections(postgres_url: str, *, quick: bool, events: int | None,
 def _matching(*, quick: bool) -> None:
     print("\n## Optimiser: staffing\n")
     for line in matching.run(matching.Options.quick() if quick else matching.Options()):
+        print(line, flush=True)
+
+
+def _api(postgres_url: str, *, quick: bool) -> None:
+    print("\n## HTTP API load (issue 5)\n")
+    options = api_load.Options.quick(postgres_url) if quick else api_load.Options(postgres_url)
+    for line in api_load.run(options):
         print(line, flush=True)
 
 

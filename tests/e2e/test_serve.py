@@ -61,8 +61,14 @@ def server(tmp_path: Path) -> Iterator[str]:
 def test_health_reports_the_embedded_store(server: str) -> None:
     response = httpx.get(f"{server}/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "store": "sqlite", "log_position": 0,
-                               "views_position": 0, "version": "0.1.0"}
+    deadline = time.monotonic() + 10  # the single worker takes the followers' lock at start
+    while not (body := response.json())["follows_log"]:
+        assert time.monotonic() < deadline, body
+        time.sleep(0.05)
+        response = httpx.get(f"{server}/health")
+    assert body.pop("worker") > 0  # the answering worker's process id
+    assert body == {"status": "ok", "store": "sqlite", "log_position": 0, "views_position": 0,
+                    "version": "0.1.0", "follows_log": True}
 
 
 def test_the_server_keeps_the_views_live_on_sqlite(server: str, tmp_path: Path) -> None:

@@ -76,7 +76,10 @@ class _KeyTable:
         generation, key = latest if latest is not None else (0, None)
         if key is None:  # pragma: no cover  (the row was written just above)
             raise RuntimeError(f"no live key for {subject}")
-        self._live[subject] = (generation, key, time.monotonic() + LIVE_KEY_SECONDS)
+        expires = time.monotonic() + LIVE_KEY_SECONDS
+        self._live[subject] = (generation, key, expires)
+        # What was just sealed is usually opened next (a command reloads what it wrote).
+        self._known[(subject, generation)] = (key, expires)
         return generation, key
 
     def get(self, subject: UUID, generation: int) -> bytes | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from psycopg.conninfo import make_conninfo
+
+from wushe.infra.webhook_settings import WebhookSettings
 
 __all__ = ["PostgresSettings", "Settings", "SettingsError"]
 
@@ -75,6 +77,7 @@ class Settings:
     # Person keys (SQLite store only): default beside the data; put them on other
     # storage to keep them out of the data directory's backups.
     key_dir: Path | None = None
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)  # WUSHE_WEBHOOKS_*
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -84,10 +87,15 @@ class Settings:
         if url and not url.startswith(("postgresql://", "postgres://")):
             raise SettingsError("WUSHE_DATABASE_URL must be a postgresql:// URL")
         key_dir = env.get("WUSHE_KEY_DIR", "").strip()
+        try:
+            webhooks = WebhookSettings.from_env(env)
+        except ValueError as error:
+            raise SettingsError(f"WUSHE_WEBHOOKS_*: {error}") from None
         return cls(
             data_dir=Path(env.get("WUSHE_DATA_DIR", "var")).resolve(),
             postgres=PostgresSettings.from_url(url) if url else None,
             key_dir=Path(key_dir).resolve() if key_dir else None,
+            webhooks=webhooks,
         )
 
     @property

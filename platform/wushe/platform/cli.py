@@ -17,10 +17,18 @@ from wushe.platform.cli_accounts import accounts
 from wushe.platform.cli_match import match
 from wushe.platform.cli_projections import projections
 from wushe.platform.cli_report import report
+from wushe.platform.cli_webhooks import webhooks
 from wushe.platform.demo import DemoExistsError, DemoSpec, load_demo
 from wushe.platform.domain.calendar import CHINA_TIME
 
 __all__ = ["main"]
+
+# On SIGTERM a worker stops accepting, then gives open requests (a long ?wait_for=,
+# a staffing run) this long before it closes them and shuts down.
+_GRACEFUL_SECONDS = 20
+# The supervisor replaces a worker that does not answer its ping within this time;
+# uvicorn's 5 s killed workers still starting up on a busy machine, over and over.
+_HEALTHCHECK_SECONDS = 30
 
 
 @click.group()
@@ -32,12 +40,23 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-def serve(host: str, port: int) -> None:
-    """Serve the HTTP API (data from WUSHE_DATA_DIR or WUSHE_DATABASE_URL)."""
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (about one per core; a dead one is replaced).")
+@click.option("--access-log/--no-access-log", default=True, show_default=True,
+              help="Log every request (costs CPU under heavy load).")
+def serve(host: str, port: int, workers: int, access_log: bool) -> None:
+    """Serve the HTTP API (data from WUSHE_DATA_DIR or WUSHE_DATABASE_URL).
+
+    On SQLite one worker also keeps the views live and re-plans; on PostgreSQL run
+    ``wushe projections run`` and ``wushe match --follow`` beside the server.
+    """
     open_application().close()  # fail here, clearly, rather than inside the server
-    click.echo(f"wushe serving on http://{host}:{port}  (OpenAPI: /schema)")
+    click.echo(f"wushe serving on http://{host}:{port} with {workers} worker"
+               f"{'s' if workers > 1 else ''}  (OpenAPI: /schema)")
     uvicorn.run("wushe.platform.http.asgi:app", factory=True, host=host, port=port,
-                log_level="info")
+                workers=workers, log_level="info", access_log=access_log,
+                timeout_graceful_shutdown=_GRACEFUL_SECONDS,
+                timeout_worker_healthcheck=_HEALTHCHECK_SECONDS)
 
 
 @main.command()
@@ -90,3 +109,4 @@ main.add_command(accounts)
 main.add_command(match)
 main.add_command(projections)
 main.add_command(report)
+main.add_command(webhooks)

@@ -1,4 +1,5 @@
-"""``wushe accounts …``: the first administrator, before anyone can sign in to the API.
+"""``wushe accounts …``: the first administrator, before anyone can sign in to the API;
+``sweep``: the API store's expired rows, on demand.
 
 The password never comes from the command line (it would stay in the shell's
 history and in ``ps``): from a hidden prompt with confirmation on a terminal, or
@@ -12,7 +13,9 @@ import sys
 from datetime import UTC, datetime
 
 import click
+import psycopg
 
+from wushe.infra.settings import Settings, SettingsError
 from wushe.platform.commands.accounts import register_account
 from wushe.platform.domain.account import Roles
 from wushe.platform.domain.errors import WusheError
@@ -41,6 +44,30 @@ def create_admin(login: str) -> None:
     finally:
         application.close()
     click.echo(f"Administrator {login.strip().casefold()} created (account {recorded.id}).")
+
+
+@accounts.command("sweep")
+@click.option("--keep-answers-hours", type=click.FloatRange(min=0), default=24.0,
+              show_default=True, help="Keep idempotency answers this long.")
+def sweep(keep_answers_hours: float) -> None:
+    """Delete expired sessions, old failed logins and old idempotency answers now.
+
+    The server does this by itself once a minute; this is for a stopped server or
+    a shorter retention.
+    """
+    from wushe.platform.http.store import open_api_store  # noqa: PLC0415  (only here)
+    from wushe.platform.http.sweep import Sweeper  # noqa: PLC0415
+
+    try:
+        store = open_api_store(Settings.from_env())
+    except (SettingsError, psycopg.OperationalError) as error:
+        raise click.ClickException(f"cannot open the API store: {error}") from None
+    try:
+        swept = Sweeper(store, retention=keep_answers_hours * 3600).sweep()
+    finally:
+        store.close()
+    click.echo(f"Deleted {swept.sessions} expired sessions, {swept.failures} old failed "
+               f"logins and {swept.answers} idempotency answers.")
 
 
 def _read_password() -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+import hashlib
+from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -17,8 +18,13 @@ from tests.integration.api.work_world import (
     draft,
     shift_body,
 )
+from wushe.matching.staffing import Params
+from wushe.platform.application import deterministic_id
+from wushe.platform.commands.accounts import account_id_of
 from wushe.platform.domain.values import WeeklyWindow
 from wushe.platform.domain.volunteer import Volunteer
+from wushe.platform.http.api.staffing_runs import run_staffing
+from wushe.platform.staffing.horizon import Week
 
 if TYPE_CHECKING:
     from tests.integration.api.conftest import World
@@ -44,6 +50,22 @@ def two_person_project(world: World) -> dict[str, Any]:
         version = etag(response)
     result: dict[str, Any] = response.json()
     return result
+
+
+def test_a_retry_racing_its_first_attempt_does_not_run_again(world: World) -> None:
+    """The first attempt requested its run but has no kept answer yet (still solving, or
+    in another worker): a retry with the key answers that run and runs nothing."""
+    clocked(world)
+    two_person_project(world)
+    key = hashlib.sha256(f"{account_id_of('coord')}:run-2".encode()).hexdigest()
+    first = run_staffing(world.client.app, world.c1, Week(date.fromisoformat(WEEK)),
+                         Params(time_limit_s=5), deterministic_id("staffing_run", key))
+    end = world.position()
+
+    retry = world.call("POST", runs_of(world), "coord", json=RUN, idempotency_key="run-2")
+
+    assert (retry.status_code, retry.json()["id"]) == (201, str(first))
+    assert world.position() == end
 
 
 def test_a_run_offers_shifts_the_volunteer_then_declines(world: World) -> None:

@@ -17,6 +17,7 @@ from wushe.projections.service import Projections
 from wushe.projections.views.participation import OrganisationParticipation
 from wushe.projections.views.projects import ProjectList
 from wushe.projections.views.roster import Roster
+from wushe.projections.views.runs import StaffingRuns
 
 if TYPE_CHECKING:
     from tests.integration.api.conftest import World
@@ -48,7 +49,7 @@ def clocked(world: World, now: datetime = NOW) -> Clock:
 def catch_up(world: World) -> None:
     """Bring the views these endpoints read up to the log."""
     Projections(world.app, world.views,
-                views=(ProjectList, Roster, OrganisationParticipation)).catch_up()
+                views=(ProjectList, Roster, OrganisationParticipation, StaffingRuns)).catch_up()
 
 
 def project_body(**changes: Any) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from wushe.platform.domain.errors import DomainRuleError, ValidationError
 from wushe.platform.domain.rules import require
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from wushe.platform.application import Recorded, WusheApplication
@@ -40,6 +41,7 @@ __all__ = [
     "enable_account",
     "issue_token",
     "register_account",
+    "require_password",
     "revoke_token",
     "set_roles",
     "token_digest",
@@ -58,13 +60,18 @@ def account_id_of(login: str) -> UUID:
     return deterministic_id("account", normalise_login(login))
 
 
-def _hash_password(password: object) -> str:
+def require_password(password: object, field: str = "password") -> str:
+    """The password, if the policy allows it (10–256 characters), else a validation error."""
     low, high = PASSWORD_LENGTH
     require(isinstance(password, str) and low <= len(password) <= high, "account.weak_password",
             f"密码须为 {low}–{high} 个字符", f"a password has {low}–{high} characters",
-            field="password")
+            field=field)
     assert isinstance(password, str)  # noqa: S101  (checked just above)
-    return _HASHER.hash(password)
+    return password
+
+
+def _hash_password(password: object) -> str:
+    return _HASHER.hash(require_password(password))
 
 
 def register_account(app: WusheApplication, *, login: str, password: str, roles: Roles,
@@ -111,14 +118,18 @@ def set_roles(app: WusheApplication, *, account_id: UUID, roles: Roles, at: date
                       expected_version=expected_version)
 
 
-def disable_account(app: WusheApplication, *, account_id: UUID, at: datetime) -> Recorded:
+def disable_account(app: WusheApplication, *, account_id: UUID, at: datetime,
+                    expected_version: int | None = None) -> Recorded:
     """Disable the account (its sessions and tokens stop working at once)."""
-    return app.update(Account, account_id, lambda a: a.disable(at))
+    return app.update(Account, account_id, lambda a: a.disable(at),
+                      expected_version=expected_version)
 
 
-def enable_account(app: WusheApplication, *, account_id: UUID, at: datetime) -> Recorded:
+def enable_account(app: WusheApplication, *, account_id: UUID, at: datetime,
+                   expected_version: int | None = None) -> Recorded:
     """Enable a disabled account."""
-    return app.update(Account, account_id, lambda a: a.enable(at))
+    return app.update(Account, account_id, lambda a: a.enable(at),
+                      expected_version=expected_version)
 
 
 class IssuedToken:
@@ -149,10 +160,16 @@ def revoke_token(app: WusheApplication, *, account_id: UUID, token_id: UUID,
     return app.update(Account, account_id, lambda a: a.revoke_token(token_id, at))
 
 
-def authenticate_token(app: WusheApplication, secret: str, now: datetime) -> Account | None:
-    """The enabled account a presented token belongs to, if the token is live; else None."""
+def authenticate_token(app: WusheApplication, secret: str, now: datetime, *,
+                       load: Callable[[UUID], Account | None] | None = None) -> Account | None:
+    """The enabled account a presented token belongs to, if the token is live; else None.
+
+    ``load`` finds the current account by id (default: from the log).
+    """
     account_id = _account_in(secret)
-    account = None if account_id is None else existing(app, Account, account_id)
+    if account_id is None:
+        return None
+    account = existing(app, Account, account_id) if load is None else load(account_id)
     if account is None or account.disabled:
         return None
     digest = token_digest(secret)

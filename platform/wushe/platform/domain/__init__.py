@@ -18,9 +18,10 @@ from wushe.platform.domain.staff import StaffMember
 from wushe.platform.domain.staffing_run import StaffingRun
 from wushe.platform.domain.team import VolunteerTeam
 from wushe.platform.domain.volunteer import Volunteer
+from wushe.platform.domain.webhook import WebhookSubscription
 
 __all__ = ["AGGREGATES"]
 
 AGGREGATES = (Community, StaffMember, Organisation, Volunteer, VolunteerTeam, Need,
               ResourceOffer, ServiceProject, Assignment, StaffingRun, ResourceRequest, ResourceRun,
-              Account)
+              Account, WebhookSubscription)

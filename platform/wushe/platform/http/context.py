@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from wushe.platform.http.store import ApiStore
     from wushe.projections.read import ReadModel
 
-__all__ = ["api_store", "application", "blocking", "policy", "read_model"]
+__all__ = ["api_store", "application", "blocking", "policy", "read_model", "use_blocking_threads"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -48,6 +49,17 @@ def policy(connection: ASGIConnection[Any, Any, Any, Any]) -> Policy:
     """The policy commands and queries run under."""
     found: Policy = connection.app.state.policy
     return found
+
+
+# Threads for blocking calls per process. asyncio's default (cores + 4) queued a
+# request's quick loads behind writes waiting for the event store's table lock.
+BLOCKING_THREADS = 16
+
+
+def use_blocking_threads() -> None:
+    """Give the running loop's default executor :data:`BLOCKING_THREADS` threads."""
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(BLOCKING_THREADS, thread_name_prefix="wushe-blocking"))
 
 
 async def blocking(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING
 
 from wushe.platform.application import WusheApplication
 from wushe.platform.domain.policy import Policy
 from wushe.platform.staffing.replanner import run_replanner
 from wushe.platform.staffing.service import StaffingService
+from wushe.platform.webhooks.worker import delivering
 from wushe.projections.service import Projections
 from wushe.projections.store import ViewStore
 from wushe.projections.worker import run_worker
@@ -29,13 +30,23 @@ if TYPE_CHECKING:
 
     from wushe.infra.settings import Settings
 
-__all__ = ["live_views", "replanning"]
+__all__ = ["followers", "live_views", "replanning"]
 
 _log = logging.getLogger("wushe.views")
 # After an unexpected failure (a locked or full disk, a bad deployment) the thread
 # retries after this pause instead of dying and leaving the views stale.
 RETRY_SECONDS = 5.0
 _JOIN_SECONDS = 30.0
+
+
+@contextmanager
+def followers(settings: Settings) -> Iterator[None]:
+    """The live views, the re-planner and the webhook deliveries while the context is open."""
+    with ExitStack() as stack:
+        stack.enter_context(live_views(settings))
+        stack.enter_context(replanning(settings))
+        stack.enter_context(delivering(settings))  # webhooks (webhooks/worker.py)
+        yield
 
 
 @contextmanager

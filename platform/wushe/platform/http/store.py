@@ -5,6 +5,8 @@ than in it: in ``api.sqlite3`` in the data directory on SQLite, in
 ``wushe_api_*`` tables of the store's schema on PostgreSQL. Every API worker
 process opens the same tables, so a session, a rate limit or an idempotency key
 holds across workers. Calls are blocking; the HTTP layer runs them in threads.
+Rows that no longer count are deleted by :meth:`ApiStore.sweep`
+(:mod:`wushe.platform.http.sweep` runs it).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 
     from wushe.infra.settings import Settings
 
-__all__ = ["ApiStore", "StoredResponse", "open_api_store"]
+__all__ = ["ApiStore", "StoredResponse", "Swept", "open_api_store"]
 
 _TABLES = (
     ("CREATE TABLE IF NOT EXISTS {sessions} (digest TEXT PRIMARY KEY, account_id TEXT NOT NULL, "
@@ -32,7 +34,14 @@ _TABLES = (
     ("CREATE TABLE IF NOT EXISTS {idempotency} (principal TEXT NOT NULL, key TEXT NOT NULL, "
     "body_hash TEXT NOT NULL, response TEXT NOT NULL, created DOUBLE PRECISION NOT NULL, "
     "PRIMARY KEY (principal, key))"),
+    # Ending an account's sessions, and the sweep's delete of old answers.
+    "CREATE INDEX IF NOT EXISTS {sessions_index} ON {sessions} (account_id)",
+    "CREATE INDEX IF NOT EXISTS {idempotency_index} ON {idempotency} (created)",
 )
+# Index names on SQLite; PostgreSQL prefixes them with ``wushe_api_``.
+_INDEXES = {"failures_index": "failures_by_scope", "sessions_index": "sessions_by_account",
+            "idempotency_index": "idempotency_by_created"}
+_TABLE_NAMES = ("sessions", "failures", "idempotency")
 
 
 class StoredResponse(msgspec.Struct, frozen=True):
@@ -41,6 +50,14 @@ class StoredResponse(msgspec.Struct, frozen=True):
     status: int
     body: str
     headers: dict[str, str]
+
+
+class Swept(msgspec.Struct, frozen=True):
+    """How many rows a sweep deleted, per table."""
+
+    sessions: int
+    failures: int
+    answers: int
 
 
 class _Connection(Protocol):
@@ -58,10 +75,15 @@ class ApiStore:
             self._run(statement)
 
     def _run(self, statement: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        return self._execute(statement, params)[0]
+
+    def _execute(self, statement: str,
+                 params: Sequence[object] = ()) -> tuple[list[tuple[Any, ...]], int]:
+        """The rows a statement returns, and how many rows it changed."""
         sql = statement.format_map(self._names).replace("?", self._marker)
         with self._lock:
             cursor = self._db.execute(sql, params)
-            return list(cursor.fetchall()) if cursor.description else []
+            return (list(cursor.fetchall()) if cursor.description else []), cursor.rowcount
 
     # -- sessions -------------------------------------------------------------
 
@@ -79,6 +101,11 @@ class ApiStore:
     def end_session(self, digest: str, now: float) -> None:
         """Forget the session (and any that expired meanwhile)."""
         self._run("DELETE FROM {sessions} WHERE digest = ? OR expires <= ?", (digest, now))
+
+    def end_sessions(self, account_id: UUID, keep: str | None = None) -> int:
+        """End every session of the account but the one whose digest is ``keep``."""
+        return self._execute("DELETE FROM {sessions} WHERE account_id = ? AND digest <> ?",
+                             (str(account_id), keep or ""))[1]
 
     # -- failed logins ----------------------------------------------------------
 
@@ -115,6 +142,15 @@ class ApiStore:
                   "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                   (principal, key, body_hash, msgspec.json.encode(response).decode(), at))
 
+    # -- expiry -----------------------------------------------------------------
+
+    def sweep(self, now: float, failures_before: float, answers_before: float) -> Swept:
+        """Delete expired sessions, failures and answers at or before the given times."""
+        return Swept(
+            self._execute("DELETE FROM {sessions} WHERE expires <= ?", (now,))[1],
+            self._execute("DELETE FROM {failures} WHERE at <= ?", (failures_before,))[1],
+            self._execute("DELETE FROM {idempotency} WHERE created <= ?", (answers_before,))[1])
+
     def close(self) -> None:
         """Close the connection."""
         with self._lock:
@@ -129,10 +165,14 @@ def open_api_store(settings: Settings) -> ApiStore:
                              isolation_level=None)
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA busy_timeout = 5000")
-        names = {t: t for t in ("sessions", "failures", "idempotency")}
-        return ApiStore(db, {**names, "failures_index": "failures_by_scope"}, "?")
+        return ApiStore(db, {**{t: t for t in _TABLE_NAMES}, **_INDEXES}, "?")
     conn = psycopg.connect(settings.postgres.conninfo(), autocommit=True)
     schema = settings.postgres.schema
     conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-    names = {t: f'"{schema}"."wushe_api_{t}"' for t in ("sessions", "failures", "idempotency")}
-    return ApiStore(conn, {**names, "failures_index": "wushe_api_failures_by_scope"}, "%s")
+    names = {t: f'"{schema}"."wushe_api_{t}"' for t in _TABLE_NAMES}
+    indexes = {key: f"wushe_api_{name}" for key, name in _INDEXES.items()}
+    # API workers starting at once would all run CREATE TABLE IF NOT EXISTS, and all
+    # but one fail on the catalogue's unique index: create the tables one at a time.
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (0x77757368_61706921,))  # "wushapi!"
+        return ApiStore(conn, {**names, **indexes}, "%s")

@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 
 from wushe.matching.staffing import Params, Plan, solve
 from wushe.platform.domain.calendar import CHINA_TIME
+from wushe.platform.domain.errors import ConflictError
 from wushe.platform.domain.staffing_run import (
     RunReason,
     RunResult,
@@ -39,9 +40,13 @@ if TYPE_CHECKING:
     from wushe.platform.staffing.horizon import Week
     from wushe.projections.store import ViewStore
 
-__all__ = ["RunOutcome", "StaffingService"]
+__all__ = ["RunAlreadyRequestedError", "RunOutcome", "StaffingService"]
 
 INPUT_VIEWS = (Roster, ProjectList, NeedsList, HoursLedger, OrganisationParticipation)
+
+
+class RunAlreadyRequestedError(ConflictError):
+    """A run with this id was requested before (a retried request): it is not run again."""
 
 
 class RunOutcome:
@@ -64,16 +69,22 @@ class StaffingService:
         self._solver = SolverProcess()
 
     def run(self, community_id: UUID, week: Week, *, reason: RunReason = RunReason.MANUAL,
-            trigger_id: UUID | None = None) -> RunOutcome:
+            trigger_id: UUID | None = None, run_id: UUID | None = None) -> RunOutcome:
         """Plan ``week`` for ``community_id`` and record it (see the module docstring).
 
+        ``run_id`` (default: a new one) makes a retried request idempotent.
+
         Raises:
+            RunAlreadyRequestedError: a run with ``run_id`` exists; nothing was done.
             Exception: whatever made the run fail, after recording ``failed``.
         """
-        run_id = uuid4()
-        self.app.create(StaffingRun.request(id=run_id, community_id=community_id,
-                                            week_of=week.monday, reason=reason,
-                                            trigger_id=trigger_id, at=self.now()))
+        run_id = run_id or uuid4()
+        recorded = self.app.create(StaffingRun.request(
+            id=run_id, community_id=community_id, week_of=week.monday, reason=reason,
+            trigger_id=trigger_id, at=self.now()))
+        if not recorded.created:
+            raise RunAlreadyRequestedError("staffing.run_exists", "该排班请求已提交过",
+                                           f"run {run_id} was requested before")
         try:
             self.views.catch_up()  # read-your-writes: the views include the request
             given = read_input(self._readers(), community_id, week, self.params)

@@ -54,6 +54,15 @@ def numbered_placeholders(sql: str) -> str:
     return "".join(out)
 
 
+async def _keep_session(_connection: object) -> None:
+    """Return a connection to the pool as it is (asyncpg still rolls back a transaction).
+
+    The read model only runs plain queries (no ``SET``, ``LISTEN`` or advisory
+    locks), so asyncpg's default reset (``RESET ALL``, ``UNLISTEN *`` …) would undo
+    nothing and cost a round trip on every query.
+    """
+
+
 class PostgresReadModel(ReadModel):
     """Queries the views in a PostgreSQL schema through an asyncpg pool."""
 
@@ -95,7 +104,7 @@ class PostgresReadModel(ReadModel):
                 self._pool = cast("_Pool", await asyncpg.create_pool(
                     host=s.host, port=s.port, user=s.user, password=s.password or None,
                     database=s.dbname, min_size=POOL_MIN_SIZE, max_size=self._max_size,
-                    timeout=CONNECT_TIMEOUT_SECONDS,
+                    timeout=CONNECT_TIMEOUT_SECONDS, reset=_keep_session,
                     server_settings={"application_name": "wushe-read",
                                      "default_transaction_read_only": "on"},
                 ))

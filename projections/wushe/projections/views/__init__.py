@@ -8,8 +8,9 @@ from wushe.projections.views.projects import ProjectList
 from wushe.projections.views.replans import Replans
 from wushe.projections.views.resources import ResourceList
 from wushe.projections.views.roster import Roster
+from wushe.projections.views.runs import StaffingRuns
 
 __all__ = ["VIEWS"]
 
 VIEWS = (NeedsList, ResourceList, ProjectList, Roster, HoursLedger, OrganisationParticipation,
-         ComplianceIndicators, Replans)
+         ComplianceIndicators, Replans, StaffingRuns)

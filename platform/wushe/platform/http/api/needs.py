@@ -17,12 +17,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from wushe.platform.commands import needs as commands
-from wushe.platform.domain.community import Community
 from wushe.platform.domain.errors import NotFoundError
 from wushe.platform.domain.need import Need, NeedSource, NeedStatus
 from wushe.platform.domain.values import Urgency, VulnerableGroup
 from wushe.platform.http.api.authz import Action, authorise, can_need
 from wushe.platform.http.api.communities import community_not_found
+from wushe.platform.http.api.existence import require_community
 from wushe.platform.http.api.needs_out import shown, visible_need
 from wushe.platform.http.api.reads import PageLimit, WaitFor, read_response, views_reached
 from wushe.platform.http.api.schemas.needs import (
@@ -50,7 +50,7 @@ async def _community(request: Request[Any, Any, Any], principal: Principal,
                      community_id: UUID, action: Action) -> None:
     """Refuse unless the community exists and the principal may ``action`` its needs."""
     try:
-        await blocking(application(request).load, Community, community_id)
+        await require_community(request, community_id)
     except NotFoundError:
         raise community_not_found(community_id) from None
     authorise(can_need, principal, action, community_id, community_not_found(community_id))

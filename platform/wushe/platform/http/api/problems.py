@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.routes import HTTPRoute
 
 from wushe.platform.domain.errors import (
     ConflictError,
@@ -27,6 +29,8 @@ from wushe.platform.http.api.field_errors import FieldError, field_errors
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from litestar import Router
+
 __all__ = [
     "FieldError",
     "HttpError",
@@ -36,9 +40,11 @@ __all__ = [
     "PreconditionRequiredError",
     "Problem",
     "RateLimitedError",
+    "declare_problems",
     "http_problem",
     "language_of",
     "problem_response",
+    "problem_responses",
 ]
 
 PROBLEM_JSON = "application/problem+json"
@@ -150,3 +156,35 @@ def http_problem(request: Request[Any, Any, Any], error: HTTPException) -> Respo
     code = f"http.{status}"
     return _respond(Problem(type=_TYPE + code, title=phrase, status=status, detail=phrase,
                             code=code), error.headers)
+
+
+# What the OpenAPI document says a handler may answer besides its success: every
+# handler behind the guard may be unauthenticated, see a malformed or invalid request,
+# and be refused or not find its target; writes also meet domain rules and versions.
+_READ_PROBLEMS = (400, 401, 403, 404, 422)
+_WRITE_PROBLEMS = (*_READ_PROBLEMS, 409, 412, 428)
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI declarations of problem-details answers (a handler's ``responses=``)."""
+    return {status: ResponseSpec(Problem, description=HTTPStatus(status).phrase,
+                                 media_type=PROBLEM_JSON, generate_examples=False)
+            for status in statuses}
+
+
+def declare_problems(router: Router) -> None:
+    """Declare in the OpenAPI document the problems each handler of ``router`` may answer.
+
+    Reads: 400, 401, 403, 404, 422; writes also 409, 412, 428. What a handler declares
+    itself (``responses=problem_responses(429)``) is kept. A 204 is declared without a
+    body (Litestar would document a ``Response[None]`` as JSON ``null``).
+    """
+    for route in router.routes:
+        for handler in route.route_handlers if isinstance(route, HTTPRoute) else ():
+            reads = handler.http_methods <= {"GET", "HEAD"}
+            statuses = _READ_PROBLEMS if reads else _WRITE_PROBLEMS
+            empty: dict[int, ResponseSpec] = (
+                {HTTPStatus.NO_CONTENT: ResponseSpec(None, description="No Content")}
+                if handler.status_code == HTTPStatus.NO_CONTENT else {})
+            handler.responses = {**problem_responses(*statuses), **empty,
+                                 **(handler.responses or {})}

@@ -6,12 +6,14 @@ service's worker process) and answers 201 with the run — solver figures, offer
 proposed, kept and withdrawn, unfilled places with reasons — and
 ``X-Log-Position`` (read the new offers with ``?wait_for=``). A run that fails is
 recorded as failed and answered 503 ``staffing.run_failed``. Reading runs is
-open to whoever may read the community (see :mod:`staffing_runs` for the list).
+open to whoever may read the community: the list from the ``runs`` view
+(:mod:`staffing_list`), one run loaded from the log.
 """
 
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from http import HTTPStatus
 from typing import Any
 from uuid import UUID
@@ -20,28 +22,24 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from wushe.matching.staffing import Params
-from wushe.platform.application import Recorded
+from wushe.platform.application import Recorded, deterministic_id
 from wushe.platform.domain.community import Community
 from wushe.platform.domain.errors import NotFoundError, ValidationError
-from wushe.platform.domain.staffing_run import StaffingRun
+from wushe.platform.domain.staffing_run import RunStatus, StaffingRun
 from wushe.platform.http.api.authz import Action, authorise, can_community
 from wushe.platform.http.api.clock import business_now
 from wushe.platform.http.api.communities import community_not_found
 from wushe.platform.http.api.problems import HttpError
 from wushe.platform.http.api.projects_list import require_monday
-from wushe.platform.http.api.reads import (
-    PageLimit,
-    WaitFor,
-    decode_cursor,
-    encode_cursor,
-    read_response,
-)
+from wushe.platform.http.api.reads import PageLimit, WaitFor, read_response, views_reached
 from wushe.platform.http.api.schemas.staffing import (
+    RunsSort,
     StaffingRunIn,
     StaffingRunOut,
     StaffingRunsPage,
 )
-from wushe.platform.http.api.staffing_runs import run_out, run_staffing, runs_of
+from wushe.platform.http.api.staffing_list import VIEWS, RunsQuery, runs_page
+from wushe.platform.http.api.staffing_runs import run_out, run_staffing
 from wushe.platform.http.api.writes import Written, idempotent
 from wushe.platform.http.auth.principal import CurrentPrincipal, Principal
 from wushe.platform.http.context import application, blocking
@@ -80,16 +78,22 @@ def _plannable(request: Request[Any, Any, Any], data: StaffingRunIn) -> Week:
     return week
 
 
+def _run_id(request_key: str | None) -> UUID | None:
+    """The run's id fixed by the request's ``Idempotency-Key``, if any."""
+    return None if request_key is None else deterministic_id("staffing_run", request_key)
+
+
 async def _run(request: Request[Any, Any, Any], community_id: UUID, week: Week,
-               params: Params) -> Written:
+               params: Params, request_key: str | None) -> Written:
     try:
-        outcome = await asyncio.to_thread(run_staffing, request.app, community_id, week, params)
+        run_id = await asyncio.to_thread(run_staffing, request.app, community_id, week, params,
+                                         _run_id(request_key))
     except Exception as error:
         raise StaffingFailedError(
             "staffing.run_failed", f"排班未能完成（已记录）：{type(error).__name__}",
             f"the staffing run failed (recorded): {type(error).__name__}") from error
     app = application(request)
-    run = await blocking(app.load, StaffingRun, outcome.run_id)
+    run = await blocking(app.load, StaffingRun, run_id)
     position = await blocking(app.log_position)
     return Written(201, run_out(run), Recorded(run.id, run.version, position, created=True))
 
@@ -109,22 +113,21 @@ class StaffingController(Controller):
         week = _plannable(request, data)
         params = Params(time_limit_s=data.time_limit_s, relative_gap=data.gap)
         return await idempotent(request, principal,
-                                lambda _: _run(request, community_id, week, params))
+                                lambda key: _run(request, community_id, week, params, key))
 
     @get("/", operation_id="listStaffingRuns")
-    async def list_runs(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
-                        community_id: FromPath[UUID], *, limit: PageLimit = 50,
-                        cursor: FromQuery[str | None] = None,
-                        wait_for: WaitFor = None) -> Response[StaffingRunsPage]:
-        """The community's runs, oldest first (read from the log)."""
+    async def list_runs(
+        self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
+        community_id: FromPath[UUID], *,
+        status: FromQuery[list[RunStatus] | None] = None, week: FromQuery[date | None] = None,
+        sort: FromQuery[RunsSort] = RunsSort.REQUESTED_ASC, limit: PageLimit = 50,
+        cursor: FromQuery[str | None] = None, wait_for: WaitFor = None,
+    ) -> Response[StaffingRunsPage]:
+        """The community's runs from the runs view, oldest first (``sort``: newest first)."""
         await _community(request, principal, community_id, Action.READ)
-        scope = ("staffing-runs", str(community_id))
-        after = 0 if cursor is None else _position(decode_cursor(scope, cursor, 1)[0])
-        runs, more = await blocking(runs_of, application(request), community_id, after, limit)
-        next_cursor = None if more is None else encode_cursor(scope, (str(more),))
-        position = await blocking(application(request).log_position)
-        del wait_for  # the log is read directly: it is always current
-        return read_response(StaffingRunsPage(tuple(map(run_out, runs)), next_cursor), position)
+        position = await views_reached(request, VIEWS, wait_for)
+        query = RunsQuery(community_id, frozenset(status or ()), week, sort, limit, cursor)
+        return read_response(await runs_page(request, query), position)
 
     @get("/{run_id:uuid}", operation_id="getStaffingRun")
     async def get_run(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
@@ -141,7 +144,3 @@ class StaffingController(Controller):
         del wait_for  # loaded from the log: always current
         position = await blocking(application(request).log_position)
         return read_response(run_out(run), position, run.version)
-
-
-def _position(text: str) -> int:
-    return int(text) if text.isdigit() else 0

@@ -105,13 +105,20 @@ def _idempotency_key(request: Request[Any, Any, Any]) -> str | None:
 
 
 async def idempotent(request: Request[Any, Any, Any], principal: Principal,
-                     run: Callable[[str | None], Awaitable[Written]]) -> Response[Any]:
-    """Run a POST once per ``Idempotency-Key``; ``run`` gets the command's request key."""
+                     run: Callable[[str | None], Awaitable[Written]], *,
+                     fingerprint: bytes | None = None) -> Response[Any]:
+    """Run a POST once per ``Idempotency-Key``; ``run`` gets the command's request key.
+
+    A retry is compared with the first request by a hash of its body, kept with the
+    answer; a body holding a secret (a password) passes a ``fingerprint`` without it
+    instead, so that no unsalted hash of the secret is kept.
+    """
     key = _idempotency_key(request)
     if key is None:
         return written(await run(None))
     store, scope = api_store(request), str(principal.account_id)
-    body_hash = _body_hash(request, await request.body())
+    body = await request.body() if fingerprint is None else fingerprint
+    body_hash = _body_hash(request, body)
     kept = await blocking(store.answer, scope, key)
     if kept is not None:
         if kept[0] != body_hash:

@@ -1,8 +1,10 @@
-"""``/api/v1/auth``: sign in and out (session cookie), who am I, bearer tokens.
+"""``/api/v1/auth``: sign in and out (session cookie), who am I, own password, bearer tokens.
 
 Sessions are rows of the API store keyed by the SHA-256 of a random cookie value
 (see docs/api.md for why this rather than a signed cookie): logging out deletes
-the row, so a copied cookie stops working at once on every worker.
+the row, so a copied cookie stops working at once on every worker. Signing in
+also answers the session's CSRF token (body and readable ``wushe_csrf`` cookie;
+:mod:`~wushe.platform.http.auth.csrf`).
 Tokens are not covered by ``Idempotency-Key``: a replay would have to keep the
 secret, and only its digest may be kept.
 """
@@ -15,21 +17,27 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, Response, delete, get, post
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from wushe.platform.commands.accounts import authenticate_password, issue_token, revoke_token
-from wushe.platform.domain.account import Account, Roles
+from wushe.platform.domain.account import Account, Roles, Token
 from wushe.platform.domain.errors import NotFoundError
+from wushe.platform.http.api.clock import business_now
 from wushe.platform.http.api.problems import NotAuthenticatedError
 from wushe.platform.http.api.schemas.auth import (
     LoginIn,
+    PasswordChangeIn,
     PrincipalOut,
     RolesOut,
     TokenIn,
+    TokenInfoOut,
     TokenOut,
 )
+from wushe.platform.http.auth.csrf import CSRF_COOKIE, csrf_token
+from wushe.platform.http.auth.password import change_own_password
 from wushe.platform.http.auth.principal import (
     PUBLIC,
     SESSION_COOKIE,
@@ -49,6 +57,12 @@ def roles_out(roles: Roles) -> RolesOut:
     """The wire form of an account's roles."""
     return RolesOut(roles.administrator, tuple(sorted(roles.coordinator_of, key=str)),
                     roles.organisation_id, roles.volunteer_id)
+
+
+def token_info(token: Token) -> TokenInfoOut:
+    """A token as listed: id, name and times, never the secret or its digest."""
+    return TokenInfoOut(token.token_id, token.name, token.created_at, token.expires_at,
+                        token.revoked_at)
 
 
 def principal_out(principal: Principal) -> PrincipalOut:
@@ -87,10 +101,16 @@ class AuthController(Controller):
                     data: JSONBody[LoginIn]) -> Response[PrincipalOut]:
         """Sign in with a login name and password; sets the session cookie."""
         account, cookie = await blocking(_sign_in, request, data)
-        body = PrincipalOut(account.id, account.login, roles_out(account.roles), "session")
+        token = csrf_token(cookie)
+        body = PrincipalOut(account.id, account.login, roles_out(account.roles), "session",
+                            token)
         response = Response(body)
+        secure = request.url.scheme == "https"
         response.set_cookie(SESSION_COOKIE, cookie, max_age=SESSION_SECONDS, httponly=True,
-                            samesite="lax", secure=request.url.scheme == "https", path="/")
+                            samesite="lax", secure=secure, path="/")
+        # Readable by our pages' scripts (that is its purpose); worthless without the session.
+        response.set_cookie(CSRF_COOKIE, token, max_age=SESSION_SECONDS, httponly=False,
+                            samesite="lax", secure=secure, path="/")
         return response
 
     @post("/logout", operation_id="logout", opt={PUBLIC: True}, status_code=HTTP_204_NO_CONTENT)
@@ -101,12 +121,37 @@ class AuthController(Controller):
             await blocking(api_store(request).end_session, session_digest(cookie), time.time())
         response = Response(None, status_code=HTTP_204_NO_CONTENT)
         response.delete_cookie(SESSION_COOKIE, path="/")
+        response.delete_cookie(CSRF_COOKIE, path="/")
         return response
 
     @get("/me", operation_id="getPrincipal")
-    async def me(self, principal: CurrentPrincipal) -> PrincipalOut:
-        """Who is signed in, with which roles."""
-        return principal_out(principal)
+    async def me(self, request: Request[Any, Any, Any],
+                 principal: CurrentPrincipal) -> PrincipalOut:
+        """Who is signed in, with which roles (and, in a session, its CSRF token)."""
+        out = principal_out(principal)
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if principal.via == "session" and cookie:
+            out = msgspec.structs.replace(out, csrf_token=csrf_token(cookie))
+        return out
+
+    @put("/password", operation_id="changeOwnPassword", status_code=HTTP_204_NO_CONTENT)
+    async def change_password(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
+                              data: JSONBody[PasswordChangeIn]) -> Response[None]:
+        """Change one's own password (the current one is needed); other sessions end."""
+        cookie = request.cookies.get(SESSION_COOKIE)
+        session = session_digest(cookie) if principal.via == "session" and cookie else None
+        recorded = await blocking(change_own_password, application(request), api_store(request),
+                                  principal, data, address=_address(request), session=session,
+                                  at=business_now(request))
+        return Response(None, status_code=HTTP_204_NO_CONTENT,
+                        headers={"X-Log-Position": str(recorded.position)})
+
+    @get("/tokens", operation_id="listOwnTokens")
+    async def list_tokens(self, request: Request[Any, Any, Any],
+                          principal: CurrentPrincipal) -> list[TokenInfoOut]:
+        """The signed-in account's tokens, newest first, revoked ones included (no secrets)."""
+        account = await blocking(application(request).load, Account, principal.account_id)
+        return [token_info(t) for t in reversed(account.tokens)]
 
     @post("/tokens", operation_id="createToken", status_code=HTTP_201_CREATED)
     async def create_token(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,

@@ -3,8 +3,8 @@
 A guard on the API router resolves the principal before the handler's body or
 parameters are read, so an anonymous request is a 401 whatever else is wrong
 with it. Handlers receive it as the ``principal`` dependency. The account is
-loaded on every request, so a disabled account or a revoked token stops working
-at once, on every worker.
+checked against the log on every request (:mod:`.accounts_cache`), so a disabled
+account or a revoked token stops working at once, on every worker.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ import msgspec
 from litestar import Request
 from litestar.di import NamedDependency
 
-from wushe.platform.commands._common import existing
 from wushe.platform.commands.accounts import authenticate_token
 from wushe.platform.domain.account import Account, Roles
-from wushe.platform.domain.organisation import Organisation
 from wushe.platform.http.api.problems import NotAuthenticatedError
+from wushe.platform.http.auth.accounts_cache import AccountCache
+from wushe.platform.http.auth.csrf import require_csrf
 from wushe.platform.http.context import api_store, application, blocking
+from wushe.platform.http.sweep import sweep_if_due
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
@@ -38,6 +39,7 @@ __all__ = ["SESSION_COOKIE", "CurrentPrincipal", "Principal", "provide_principal
 
 SESSION_COOKIE = "wushe_session"
 PUBLIC = "public"  # a handler opt: no principal needed (login, logout)
+_ACCOUNTS = "accounts"  # the app state's AccountCache
 
 
 class Principal(msgspec.Struct, frozen=True):
@@ -65,44 +67,61 @@ def _bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     return credentials.strip() or None if scheme.lower() == "bearer" else None
 
 
-def _from_session(app: WusheApplication, store: ApiStore, cookie: str) -> Account | None:
+def _from_session(accounts: AccountCache, store: ApiStore, cookie: str) -> Account | None:
     account_id = store.session_account(session_digest(cookie), time.time())
-    account = None if account_id is None else existing(app, Account, account_id)
+    account = None if account_id is None else accounts.account(account_id)
     return None if account is None or account.disabled else account
 
 
-def _principal(app: WusheApplication, account: Account,
+def _principal(accounts: AccountCache, account: Account,
                via: Literal["session", "token"]) -> Principal:
     organisation_id = account.roles.organisation_id
-    organisation = None if organisation_id is None else existing(app, Organisation,
-                                                                 organisation_id)
-    return Principal(account.id, account.login, account.roles, via,
-                     None if organisation is None else organisation.community_id)
+    community = (None if organisation_id is None
+                 else accounts.organisation_community(organisation_id))
+    return Principal(account.id, account.login, account.roles, via, community)
 
 
 def resolve(app: WusheApplication, store: ApiStore, bearer: str | None,
-            cookie: str | None) -> Principal | None:
+            cookie: str | None, accounts: AccountCache | None = None) -> Principal | None:
     """The principal of a bearer token (preferred) or a session cookie, or None."""
+    accounts = AccountCache(app) if accounts is None else accounts
     if bearer is not None:
-        account = authenticate_token(app, bearer, datetime.now(UTC))
-        return None if account is None else _principal(app, account, "token")
+        account = authenticate_token(app, bearer, datetime.now(UTC), load=accounts.account)
+        return None if account is None else _principal(accounts, account, "token")
     if cookie:
-        account = _from_session(app, store, cookie)
-        return None if account is None else _principal(app, account, "session")
+        account = _from_session(accounts, store, cookie)
+        return None if account is None else _principal(accounts, account, "session")
     return None
+
+
+def _accounts(connection: ASGIConnection[Any, Any, Any, Any]) -> AccountCache:
+    state = connection.app.state
+    cache: AccountCache | None = state.get(_ACCOUNTS)
+    if cache is None:
+        cache = state[_ACCOUNTS] = AccountCache(application(connection))
+    return cache
 
 
 async def require_principal(connection: ASGIConnection[Any, Any, Any, Any],
                             handler: BaseRouteHandler) -> None:
-    """Guard: resolve the principal, or refuse the request with 401."""
+    """Guard: resolve the principal, or refuse the request with 401.
+
+    A write signed in by the session cookie must also carry its CSRF token (403
+    ``auth.csrf``, see :mod:`~wushe.platform.http.auth.csrf`). The API store's
+    expiry sweep rides on the request path, once a minute per process.
+    """
+    await sweep_if_due(connection)
     if handler.opt.get(PUBLIC):
         return
+    cookie = connection.cookies.get(SESSION_COOKIE)
     principal = await blocking(resolve, application(connection), api_store(connection),
-                               _bearer(connection), connection.cookies.get(SESSION_COOKIE))
+                               _bearer(connection), cookie, _accounts(connection))
     if principal is None:
         raise NotAuthenticatedError(
             "auth.required", "请先登录", "sign in first (session cookie or bearer token)",
             headers={"WWW-Authenticate": 'Bearer realm="wushe"'})
+    if principal.via == "session" and cookie:
+        require_csrf(connection, cookie)
     connection.state.principal = principal
 
 

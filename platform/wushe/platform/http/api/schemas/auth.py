@@ -7,7 +7,8 @@ from uuid import UUID
 
 import msgspec
 
-__all__ = ["LoginIn", "PrincipalOut", "RolesOut", "TokenIn", "TokenOut"]
+__all__ = ["LoginIn", "PasswordChangeIn", "PrincipalOut", "RolesOut", "TokenIn", "TokenInfoOut",
+           "TokenOut"]
 
 
 class LoginIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -26,13 +27,14 @@ class RolesOut(msgspec.Struct, frozen=True):
     volunteer_id: UUID | None
 
 
-class PrincipalOut(msgspec.Struct, frozen=True):
-    """Who is signed in, and how."""
+class PrincipalOut(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Who is signed in, and how; a session's ``csrf_token`` goes in ``X-CSRF-Token``."""
 
     account_id: UUID
     login: str
     roles: RolesOut
     via: str
+    csrf_token: str | None = None
 
 
 class TokenIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -50,3 +52,20 @@ class TokenOut(msgspec.Struct, frozen=True):
     token: str
     created_at: datetime
     expires_at: datetime | None
+
+
+class TokenInfoOut(msgspec.Struct, frozen=True):
+    """A bearer token as listed: never its secret nor its digest."""
+
+    token_id: UUID
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class PasswordChangeIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One's own new password, with the current one."""
+
+    current_password: str
+    new_password: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
@@ -10,7 +11,7 @@ import msgspec
 
 from wushe.platform.domain.staffing_run import RunReason, RunStatus
 
-__all__ = ["RunResultOut", "StaffingRunIn", "StaffingRunOut", "StaffingRunsPage",
+__all__ = ["RunResultOut", "RunsSort", "StaffingRunIn", "StaffingRunOut", "StaffingRunsPage",
            "UnfilledOut"]
 
 MAX_TIME_LIMIT_S = 60.0
@@ -22,6 +23,13 @@ class StaffingRunIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     week: date
     time_limit_s: Annotated[float, msgspec.Meta(ge=0.1, le=MAX_TIME_LIMIT_S)] = 10.0
     gap: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.01
+
+
+class RunsSort(StrEnum):
+    """The orders of the runs list."""
+
+    REQUESTED_ASC = "requested_asc"  # oldest first
+    REQUESTED_DESC = "requested_desc"  # newest first
 
 
 class UnfilledOut(msgspec.Struct, frozen=True):
@@ -52,7 +60,10 @@ class RunResultOut(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class StaffingRunOut(msgspec.Struct, frozen=True, kw_only=True):
-    """One staffing run; ``result`` once completed, ``failure`` if it failed."""
+    """One staffing run; ``result`` once completed, ``failure`` if it failed.
+
+    ``finished_at``: when it completed or failed (None while requested).
+    """
 
     id: UUID
     community_id: UUID
@@ -61,13 +72,14 @@ class StaffingRunOut(msgspec.Struct, frozen=True, kw_only=True):
     trigger_id: UUID | None
     status: RunStatus
     requested_at: datetime
+    finished_at: datetime | None
     result: RunResultOut | None
     failure: str | None
     version: int
 
 
 class StaffingRunsPage(msgspec.Struct, frozen=True):
-    """A page of runs, oldest first, and the next page's cursor (None: last page)."""
+    """A page of runs in the list's order, and the next page's cursor (None: last page)."""
 
     items: tuple[StaffingRunOut, ...]
     next_cursor: str | None

@@ -1,0 +1,1 @@
+"""Webhooks: signed notices of events, delivered to integrators' endpoints with retries."""
