@@ -6,6 +6,7 @@ import base64
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -349,3 +350,21 @@ def test_a_fresh_process_reads_every_topic_of_the_log(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path)],  # noqa: S603
                           capture_output=True, text=True, check=True)
     assert int(done.stdout) > 100
+
+
+@pytest.mark.postgres
+def test_processes_starting_together_set_the_store_up_once(
+        postgres_settings: Settings) -> None:
+    """Six applications opened at once on a new schema: none fails on concurrent CREATE."""
+    barrier = threading.Barrier(6)
+
+    def open_one(_: int) -> int:
+        barrier.wait()
+        application = WusheApplication(postgres_settings)
+        try:
+            return application.log_position()
+        finally:
+            application.close()
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(open_one, range(6))) == [0] * 6

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import psycopg
@@ -10,9 +11,12 @@ from psycopg import sql
 from wushe.infra.keystore import KeyStore, PostgresKeyStore, SQLiteKeyStore
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from wushe.infra.settings import Settings
 
-__all__ = ["ALLOWED_PERSISTENCE_MODULES", "event_store_environment", "open_key_store"]
+__all__ = ["ALLOWED_PERSISTENCE_MODULES", "event_store_environment", "open_key_store",
+           "setup_lock"]
 
 # The library falls back to an in-memory store when PERSISTENCE_MODULE is unset;
 # wushe refuses to run on anything but these two.
@@ -51,6 +55,24 @@ def open_key_store(settings: Settings) -> KeyStore:
     if settings.postgres is None:
         return SQLiteKeyStore(settings.key_path)
     return PostgresKeyStore(settings.postgres)
+
+
+@contextmanager
+def setup_lock(settings: Settings) -> Iterator[None]:
+    """Hold the store's set-up lock: one process at a time creates its schema and tables.
+
+    PostgreSQL fails concurrent ``CREATE TABLE IF NOT EXISTS`` of one table (a unique
+    violation on ``pg_type``), so processes starting together (API workers, the
+    projection and webhook workers) take turns. SQLite needs no lock.
+    """
+    if settings.postgres is None:
+        yield
+        return
+    with psycopg.connect(settings.postgres.conninfo(), autocommit=True) as conn:
+        # A session lock: closing the connection releases it, even after an error.
+        conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))",
+                     (f"wushe.setup.{settings.postgres.schema}",))
+        yield
 
 
 def _create_schema(settings: Settings) -> None:

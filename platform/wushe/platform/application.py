@@ -24,6 +24,7 @@ from wushe.infra.eventstore import (
     ALLOWED_PERSISTENCE_MODULES,
     event_store_environment,
     open_key_store,
+    setup_lock,
 )
 from wushe.infra.mapper import EventEncodingError, MsgspecMapper
 from wushe.infra.settings import APPLICATION_NAME
@@ -88,9 +89,10 @@ class WusheApplication(Application[UUID]):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        env = event_store_environment(settings)  # creates the data dir or schema
-        self.keys: KeyStore = open_key_store(settings)
-        super().__init__(env=env)
+        with setup_lock(settings):  # processes starting together take turns at set-up
+            env = event_store_environment(settings)  # creates the data dir or schema
+            self.keys: KeyStore = open_key_store(settings)
+            super().__init__(env=env)
         module = type(self.factory).__module__
         if module not in ALLOWED_PERSISTENCE_MODULES:  # pragma: no cover  (a guard)
             msg = f"refusing to run on a non-durable event store: {module}"
