@@ -157,6 +157,7 @@ def test_the_list_filters_pages_and_masks(world: World) -> None:
     ("status=lost", "status"), ("limit=0", "limit"), ("limit=x", "limit"),
     ("received_from=yesterday", "received_from"), ("cursor=abc", "cursor"),
     ("sort=random", "sort"), ("wait_for=-1", "wait_for"),
+    ("received_to=9999-12-31", "received_to"), ("received_from=0001-01-01", "received_from"),
 ])
 def test_a_bad_list_query_is_422_with_the_field(world: World, query: str, field: str) -> None:
     response = world.call("GET", f"/api/v1/communities/{world.c1}/needs?{query}", "coord")

@@ -22,6 +22,7 @@ from wushe.platform.domain.need import Need, NeedSource, NeedStatus
 from wushe.platform.domain.values import Urgency, VulnerableGroup
 from wushe.platform.http.api.authz import Action, authorise, can_need
 from wushe.platform.http.api.communities import community_not_found
+from wushe.platform.http.api.days import require_day
 from wushe.platform.http.api.existence import require_community
 from wushe.platform.http.api.needs_out import shown, visible_need
 from wushe.platform.http.api.reads import PageLimit, WaitFor, read_response, views_reached
@@ -96,6 +97,8 @@ class NeedsController(Controller):
         limit: PageLimit = 50, cursor: FromQuery[str | None] = None, wait_for: WaitFor = None,
     ) -> Response[NeedsPage]:
         """The needs list of a community with its filters, a page at a time (masked)."""
+        require_day(received_from, "received_from")
+        require_day(received_to, "received_to")
         await _community(request, principal, community_id, Action.READ)
         position = await views_reached(request, _VIEWS, wait_for)
         query = NeedsQuery(

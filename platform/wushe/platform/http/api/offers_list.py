@@ -8,16 +8,15 @@ listed per offer or per organisation, narrowed by released or not and target.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
 
-from wushe.platform.domain.calendar import CHINA_TIME
-from wushe.platform.domain.errors import ValidationError
 from wushe.platform.domain.organisation import OrganisationKind
 from wushe.platform.domain.resource import OfferStatus, ResourceType
+from wushe.platform.http.api.days import china_midnight
 from wushe.platform.http.api.id_pages import IdQuery, fetch_id_page
 from wushe.platform.http.api.schemas.projects import SpanOut
 from wushe.platform.http.api.schemas.resources import (
@@ -43,8 +42,6 @@ _OFFER_COLUMNS = ("offer_id", "community_id", "organisation_id", "organisation_n
 _ALLOCATION_COLUMNS = ("offer_id", "allocation_id", "community_id", "resource_type",
                        "to_project", "to_need", "span_start", "span_end", "quantity", "used",
                        "released", "returned", "allocated_at")
-# Days whose China-time bounds, in UTC, stay inside the calendar.
-_FIRST_DAY, _LAST_DAY = date(1900, 1, 1), date(9999, 12, 30)
 _ONE_DAY = timedelta(days=1)
 
 
@@ -71,14 +68,6 @@ class AllocationFilters(msgspec.Struct, frozen=True, kw_only=True):
     to_need: UUID | None = None
 
 
-def _midnight(day: date, field: str) -> datetime:
-    """The start of a China date (422 outside the calendar's safe range)."""
-    if not _FIRST_DAY <= day <= _LAST_DAY:
-        raise ValidationError("input.out_of_range", f"{field} 超出允许范围",
-                              f"{field} is out of range", field=field)
-    return datetime.combine(day, time(), CHINA_TIME)
-
-
 def _offers_query(community_id: UUID, filters: OfferFilters) -> IdQuery:
     scope = ("offers", str(community_id), msgspec.to_builtins(filters))
     query = IdQuery("resources", "offers", "offer_id", _OFFER_COLUMNS, scope)
@@ -96,10 +85,10 @@ def _offers_query(community_id: UUID, filters: OfferFilters) -> IdQuery:
     if filters.available is not None:
         query.where('"remaining" > 0' if filters.available else '"remaining" = 0')
     if filters.available_from is not None:  # the window [start, end) overlaps the days
-        start = _midnight(filters.available_from, "available_from")
+        start = china_midnight(filters.available_from, "available_from")
         query.where('"window_end" > ?', utc_text(start))
     if filters.available_to is not None:
-        end = _midnight(filters.available_to, "available_to") + _ONE_DAY
+        end = china_midnight(filters.available_to, "available_to") + _ONE_DAY
         query.where('"window_start" < ?', utc_text(end))
     return query
 
