@@ -42,6 +42,7 @@ from tests.benchmarks.api_baseline import (
     raw_inserts,
     raw_selects,
 )
+from tests.benchmarks.api_report import HEADER, Point, cpu_rows, row, target_rows
 from tests.e2e.test_serve import free_port
 from tests.integration.test_commands import found, need, staff_member
 from wushe.infra.settings import PostgresSettings, Settings
@@ -225,18 +226,6 @@ def needs_table(settings: Settings) -> str:
     return str(rows[0][0])
 
 
-@dataclass(frozen=True)
-class Point:
-    """One concurrency's figures."""
-
-    clients: int
-    writes: Figures
-    raw_inserts: Figures
-    lists: Figures
-    raw_selects: Figures
-    cpu: dict[str, dict[str, float]]
-
-
 def measure(deployment: Deployment, clients: int,
             options: Options) -> tuple[Figures, Figures, dict[str, dict[str, float]]]:
     """Writes, then lists (once the views caught up) at one concurrency; and their CPU."""
@@ -297,50 +286,6 @@ def run(options: Options) -> Iterator[str]:
            f"{options.warmup:.0f} s of warm-up; {ACCOUNTS} coordinator accounts; raw rows "
            f"of {size} bytes.\n")
     yield HEADER
-    yield from (_row(point) for point in points)
-    yield from _cpu_rows(points)
-    yield from _targets(points)
-
-
-HEADER = ("| clients | writes/s | p50 ms | p99 ms | raw INSERT/s | p50 ms | p99 ms | ratio "
-          "| lists/s | p50 ms | p99 ms | raw SELECT/s | p50 ms | p99 ms | ratio |\n"
-          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-
-
-def _cells(figures: Figures) -> str:
-    failed = f" ({figures.failures} failed)" if figures.failures else ""
-    return f"{figures.rate:,.0f}{failed} | {figures.p50_ms:.1f} | {figures.p99_ms:.1f}"
-
-
-def _ratio(part: Figures, whole: Figures) -> str:
-    return f"{part.rate / whole.rate:.2f}" if whole.rate else "—"
-
-
-def _row(point: Point) -> str:
-    return (f"| {point.clients} | {_cells(point.writes)} | {_cells(point.raw_inserts)} "
-            f"| {_ratio(point.writes, point.raw_inserts)} | {_cells(point.lists)} "
-            f"| {_cells(point.raw_selects)} | {_ratio(point.lists, point.raw_selects)} |")
-
-
-def _cpu_rows(points: list[Point]) -> Iterator[str]:
-    groups = ("load generator", "API workers", "projection worker", "PostgreSQL", "other")
-    yield "\nCores used during each measured window (2 = the whole machine):\n"
-    yield "| run | clients | " + " | ".join(groups) + " |"
-    yield "|---|---|" + "---|" * len(groups)
-    for point in points:
-        for run_name, cpu in point.cpu.items():
-            yield (f"| {run_name} | {point.clients} | "
-                   + " | ".join(f"{cpu.get(g, 0.0):.2f}" for g in groups) + " |")
-
-
-def _targets(points: list[Point]) -> Iterator[str]:
-    top = max(points, key=lambda p: p.clients)
-    yield f"\nTargets at {top.clients} clients (issue 5):\n"
-    yield "| target | measured | met |"
-    yield "|---|---|---|"
-    for label, got, rate, p99 in (
-            ("≥ 800 writes/s, p99 ≤ 100 ms", top.writes, 800, 100),
-            ("≥ 2,000 lists/s, p99 ≤ 50 ms", top.lists, 2000, 50)):
-        met = got.rate >= rate and got.p99_ms <= p99 and not got.failures
-        yield (f"| {label} | {got.rate:,.0f}/s, p99 {got.p99_ms:.1f} ms | "
-               f"{'met' if met else 'not met'} |")
+    yield from (row(point) for point in points)
+    yield from cpu_rows(points)
+    yield from target_rows(points)

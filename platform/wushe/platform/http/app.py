@@ -27,6 +27,7 @@ from wushe.platform.http.api.communities import CommunitiesController
 from wushe.platform.http.api.hours import HoursController
 from wushe.platform.http.api.live import LiveController
 from wushe.platform.http.api.needs import NeedsController
+from wushe.platform.http.api.nul_text import refuse_nul
 from wushe.platform.http.api.openapi_structs import ClosedStructSchemas
 from wushe.platform.http.api.organisations import OrganisationsController
 from wushe.platform.http.api.problems import (
@@ -130,6 +131,7 @@ def create_app(settings: Settings, *, live: bool | None = None) -> Litestar:
                                            HoursController, ReportsController,
                                            WebhooksController, LiveController],
                  guards=[require_principal],
+                 before_request=refuse_nul,  # no text holds a NUL (422)
                  dependencies={"principal": Provide(provide_principal)})
     declare_problems(api)  # every handler's problem answers, in the OpenAPI document
     return Litestar(

@@ -27,7 +27,7 @@ from litestar.params import FromPath, FromQuery
 
 from wushe.platform.http.api.authz_people import community_scope
 from wushe.platform.http.api.periods import Half, Year, report_period, this_year
-from wushe.platform.http.api.problems import PermissionDeniedError
+from wushe.platform.http.api.problems import PermissionDeniedError, problem_responses
 from wushe.platform.http.api.reads import (
     PageLimit,
     WaitFor,
@@ -66,7 +66,8 @@ class ReportsController(Controller):
     tags = ["reports"]  # noqa: RUF012  (Litestar's class attribute)
 
     @get("/communities/{community_id:uuid}/reports/compliance",
-         operation_id="getCommunityCompliance")
+         operation_id="getCommunityCompliance",
+         responses=problem_responses(503))  # views.behind
     async def community_compliance(
         self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
         community_id: FromPath[UUID], *, year: Year = None, half: Half = None,

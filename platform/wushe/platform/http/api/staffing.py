@@ -29,7 +29,7 @@ from wushe.platform.domain.staffing_run import RunStatus, StaffingRun
 from wushe.platform.http.api.authz import Action, authorise, can_community
 from wushe.platform.http.api.clock import business_now
 from wushe.platform.http.api.communities import community_not_found
-from wushe.platform.http.api.problems import HttpError
+from wushe.platform.http.api.problems import HttpError, problem_responses
 from wushe.platform.http.api.projects_list import require_monday
 from wushe.platform.http.api.reads import PageLimit, WaitFor, read_response, views_reached
 from wushe.platform.http.api.schemas.staffing import (
@@ -104,7 +104,8 @@ class StaffingController(Controller):
     path = "/api/v1/communities/{community_id:uuid}/staffing-runs"
     tags = ["staffing"]  # noqa: RUF012  (Litestar's class attribute)
 
-    @post("/", operation_id="runStaffing", status_code=201)
+    @post("/", operation_id="runStaffing", status_code=201,
+          responses=problem_responses(503))  # a failed solve (the other problems: app.py)
     async def run(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
                   community_id: FromPath[UUID],
                   data: JSONBody[StaffingRunIn]) -> Response[StaffingRunOut]:

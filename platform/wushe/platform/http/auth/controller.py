@@ -26,7 +26,7 @@ from wushe.platform.commands.accounts import authenticate_password, issue_token,
 from wushe.platform.domain.account import Account, Roles, Token
 from wushe.platform.domain.errors import NotFoundError
 from wushe.platform.http.api.clock import business_now
-from wushe.platform.http.api.problems import NotAuthenticatedError
+from wushe.platform.http.api.problems import NotAuthenticatedError, problem_responses
 from wushe.platform.http.api.schemas.auth import (
     LoginIn,
     PasswordChangeIn,
@@ -96,7 +96,8 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]  # noqa: RUF012  (Litestar's class attribute)
 
-    @post("/login", operation_id="login", opt={PUBLIC: True}, status_code=200)
+    @post("/login", operation_id="login", opt={PUBLIC: True}, status_code=200,
+          responses=problem_responses(429))  # rate-limited (the other problems: app.py)
     async def login(self, request: Request[Any, Any, Any],
                     data: JSONBody[LoginIn]) -> Response[PrincipalOut]:
         """Sign in with a login name and password; sets the session cookie."""
