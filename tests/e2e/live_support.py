@@ -118,6 +118,13 @@ class EventReader:
         assert isinstance(item, Event), f"expected an event, the stream gave {item!r}"
         return item
 
+    def kept_alive(self, timeout: float = 5) -> bool:
+        """Whether a keep-alive comment came (waiting up to ``timeout`` for one)."""
+        deadline = time.monotonic() + timeout
+        while self.comments == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.comments > 0
+
     def ended(self, timeout: float = 5) -> bool:
         """Whether the server ended the stream (after every event was read)."""
         return self._events.get(timeout=timeout) is None
