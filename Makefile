@@ -22,8 +22,8 @@ run: $(STAMP) ## load the demo community once, then serve on http://127.0.0.1:80
 	$(BIN)/wushe demo --if-empty
 	$(BIN)/wushe serve --host 127.0.0.1 --port 8000
 
-test: $(STAMP) ## run the whole test suite
-	$(BIN)/python -m pytest -q
+test: $(STAMP) ## run the whole test suite (two processes: much of it waits on PostgreSQL and servers)
+	$(BIN)/python -m pytest -q -n 2
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check platform projections matching infra tests
