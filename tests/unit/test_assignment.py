@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import msgspec
 import pytest
@@ -35,7 +35,7 @@ SECOND = timedelta(seconds=1)
 PROPOSED_AT = MONDAY_9AM
 EXPIRES_AT = MONDAY_9AM + timedelta(hours=3)
 SHIFT = TimeSpan(MONDAY_9AM + timedelta(hours=5), MONDAY_9AM + timedelta(hours=8))
-COORDINATOR = uuid4()
+COORDINATOR = UUID("00000000-0000-4000-8000-00000000c00d")  # fixed: test ids must not vary (xdist)
 LATER = SHIFT.end + timedelta(days=1)
 
 
