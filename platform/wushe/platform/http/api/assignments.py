@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
 
-__all__ = ["AssignmentsController"]
+__all__ = ["AssignmentsController", "readable_volunteer"]
 
 _VIEWS = ("roster",)
 ANSWER, CONFIRM = AssignmentAction.ANSWER, AssignmentAction.CONFIRM
@@ -62,7 +62,7 @@ def _volunteer_not_found(volunteer_id: UUID) -> NotFoundError:
                          f"no volunteer with id {volunteer_id}")
 
 
-async def _volunteer(request: Request[Any, Any, Any], principal: Principal,
+async def readable_volunteer(request: Request[Any, Any, Any], principal: Principal,
                      volunteer_id: UUID) -> None:
     """Refuse unless the volunteer exists and the principal may read their assignments."""
     try:
@@ -106,7 +106,7 @@ class AssignmentsController(Controller):
         cursor: FromQuery[str | None] = None, wait_for: WaitFor = None,
     ) -> Response[AssignmentsPage]:
         """The volunteer's offers and assignments by shift start (``status=proposed``: offers)."""
-        await _volunteer(request, principal, volunteer_id)
+        await readable_volunteer(request, principal, volunteer_id)
         position = await views_reached(request, _VIEWS, wait_for)
         query = AssignmentsQuery(volunteer_id, frozenset(status or ()), week, limit, cursor)
         return read_response(await list_assignments(request, query), position)

@@ -23,16 +23,9 @@ from litestar.response import ServerSentEvent
 
 from wushe.platform.domain.community import Community
 from wushe.platform.domain.errors import NotFoundError, ValidationError
-from wushe.platform.domain.volunteer import Volunteer
+from wushe.platform.http.api.assignments import readable_volunteer
 from wushe.platform.http.api.authz import Action, authorise, can_community, can_need
-from wushe.platform.http.api.authz_work import (
-    AssignmentAction,
-    AssignmentScope,
-    can_assignment,
-    decide,
-)
 from wushe.platform.http.api.communities import community_not_found
-from wushe.platform.http.api.viewer import viewer_of
 from wushe.platform.http.auth.principal import CurrentPrincipal, Principal
 from wushe.platform.http.context import application, blocking
 from wushe.platform.http.streams.feed import StreamKind
@@ -62,21 +55,6 @@ def _hub(request: Request[Any, Any, Any]) -> Hub:
     return found
 
 
-def _volunteer_not_found(volunteer_id: UUID) -> NotFoundError:
-    return NotFoundError("volunteer.not_found", "找不到该记录（volunteer）",
-                         f"no volunteer with id {volunteer_id}")
-
-
-async def _readable_volunteer(request: Request[Any, Any, Any], principal: Principal,
-                              volunteer_id: UUID) -> None:
-    """Refuse unless the volunteer exists and the principal may read their assignments."""
-    try:
-        volunteer = await blocking(application(request).load, Volunteer, volunteer_id)
-    except NotFoundError:
-        raise _volunteer_not_found(volunteer_id) from None
-    scope = AssignmentScope(volunteer.community_id, volunteer_id)
-    allowed = can_assignment(await viewer_of(request, principal), AssignmentAction.READ, scope)
-    decide(sees=allowed, may=allowed, not_found=_volunteer_not_found(volunteer_id))
 
 
 async def _readable_community(request: Request[Any, Any, Any], principal: Principal,
@@ -104,7 +82,7 @@ class LiveController(Controller):
     ) -> ServerSentEvent:
         """The volunteer's offers and assignments as they change (``assignment`` events)."""
         resume = _resume(last_event_id, after)
-        await _readable_volunteer(request, principal, volunteer_id)
+        await readable_volunteer(request, principal, volunteer_id)
         return event_stream(_hub(request), (StreamKind.OFFERS, volunteer_id), resume)
 
     @get("/communities/{community_id:uuid}/needs/events", operation_id="streamNeeds",
